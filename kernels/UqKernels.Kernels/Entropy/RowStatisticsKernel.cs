@@ -1,0 +1,179 @@
+using System.Numerics;
+using ILGPU;
+using UqKernels.Kernels.Math;
+
+namespace UqKernels.Kernels.Entropy;
+
+/// <summary>Output views of the row-statistics kernel; an empty view means "not requested" and is never written.</summary>
+/// <typeparam name="T">The compute (and output) type.</typeparam>
+public struct RowStatisticsOutputViews<T>
+    where T : unmanaged
+{
+    /// <summary><c>[B]</c> log-sum-exp.</summary>
+    public ArrayView<T> Lse;
+
+    /// <summary><c>[B]</c> entropy.</summary>
+    public ArrayView<T> Entropy;
+
+    /// <summary><c>[B]</c> maximum softmax probability.</summary>
+    public ArrayView<T> Msp;
+
+    /// <summary><c>[B]</c> probability margin.</summary>
+    public ArrayView<T> ProbabilityMargin;
+
+    /// <summary><c>[B]</c> logit margin.</summary>
+    public ArrayView<T> LogitMargin;
+
+    /// <summary><c>[B]</c> negative log-likelihood of the label.</summary>
+    public ArrayView<T> Nll;
+
+    /// <summary><c>[B]</c> multiclass Brier score.</summary>
+    public ArrayView<T> Brier;
+
+    /// <summary><c>[B]</c> top-1 correctness (0/1, NaN when ignored).</summary>
+    public ArrayView<T> Top1Correct;
+
+    /// <summary><c>[B]</c> top-k correctness (0/1, NaN when ignored).</summary>
+    public ArrayView<T> TopKCorrect;
+
+    /// <summary><c>[B]</c> label-smoothed cross-entropy.</summary>
+    public ArrayView<T> LabelSmoothedCrossEntropy;
+
+    /// <summary><c>[B]</c> arg-max (−1 for an invalid row).</summary>
+    public ArrayView<int> ArgMax;
+}
+
+/// <summary>The single-model row-statistics device kernel (uq_metrics.md §1.2–1.3).</summary>
+public static class RowStatisticsKernel
+{
+    /// <summary>Largest group the kernel's shared-memory tree is sized for; launches use a power of two ≤ this.</summary>
+    public const int MaxGroupSize = 256;
+
+    /// <summary>
+    /// Explicitly grouped kernel: group <c>g</c> handles rows <c>g, g + gridDim, …</c>; thread <c>i</c> of a group streams
+    /// columns <c>i, i + groupDim, …</c> into its own online state, then the group merges the states in a fixed
+    /// shared-memory tree (deterministic; no float atomics) and thread 0 writes the outputs.
+    /// </summary>
+    /// <param name="logits">Row-major logits; row <c>r</c> starts at <c>r·rowStride</c>.</param>
+    /// <param name="rows">Number of rows <c>B</c>.</param>
+    /// <param name="rowStride">Distance between rows, in elements (≥ C).</param>
+    /// <param name="labels"><c>[B]</c> labels, or an empty view for none.</param>
+    /// <param name="parameters">Per-launch constants.</param>
+    /// <param name="outputs">Where to write; empty views are skipped.</param>
+    public static void Run<TStorage, T, TLoad, TReal>(
+        ArrayView<TStorage> logits,
+        int rows,
+        long rowStride,
+        ArrayView<int> labels,
+        RowStatisticsParameters<T> parameters,
+        RowStatisticsOutputViews<T> outputs)
+        where TStorage : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLoad : struct, IElementLoader<TStorage, T>
+        where TReal : struct, IReal<T>
+    {
+        ArrayView<SoftmaxRowState<T>> states = SharedMemory.Allocate<SoftmaxRowState<T>>(MaxGroupSize);
+        int thread = Group.IdxX;
+        int groupSize = Group.DimX;
+        int columns = parameters.Columns;
+        for (int row = Grid.IdxX; row < rows; row += Grid.DimX)
+        {
+            long rowStart = row * rowStride;
+            int label = labels.Length > 0
+                ? RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns)
+                : -1;
+            T labelLogit = label >= 0
+                ? TLoad.Load(logits[rowStart + label]) * parameters.InverseTemperature
+                : T.Zero;
+
+            SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
+            for (int column = thread; column < columns; column += groupSize)
+            {
+                T x = TLoad.Load(logits[rowStart + column]) * parameters.InverseTemperature;
+                state.Push<TReal>(x, column, labelLogit, label);
+            }
+
+            states[thread] = state;
+            Group.Barrier();
+            for (int offset = groupSize / 2; offset > 0; offset /= 2)
+            {
+                if (thread < offset)
+                {
+                    SoftmaxRowState<T> merged = states[thread];
+                    merged.Merge<TReal>(states[thread + offset]);
+                    states[thread] = merged;
+                }
+
+                Group.Barrier();
+            }
+
+            if (thread == 0)
+            {
+                RowStatisticsResult<T> result =
+                    RowStatistics.Finalize<T, TReal>(states[0], labelLogit, label, parameters);
+                Write(outputs, row, result);
+            }
+
+            Group.Barrier();
+        }
+    }
+
+    private static void Write<T>(in RowStatisticsOutputViews<T> outputs, int row, in RowStatisticsResult<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (outputs.Lse.Length > 0)
+        {
+            outputs.Lse[row] = result.Lse;
+        }
+
+        if (outputs.Entropy.Length > 0)
+        {
+            outputs.Entropy[row] = result.Entropy;
+        }
+
+        if (outputs.Msp.Length > 0)
+        {
+            outputs.Msp[row] = result.Msp;
+        }
+
+        if (outputs.ProbabilityMargin.Length > 0)
+        {
+            outputs.ProbabilityMargin[row] = result.ProbabilityMargin;
+        }
+
+        if (outputs.LogitMargin.Length > 0)
+        {
+            outputs.LogitMargin[row] = result.LogitMargin;
+        }
+
+        if (outputs.Nll.Length > 0)
+        {
+            outputs.Nll[row] = result.Nll;
+        }
+
+        if (outputs.Brier.Length > 0)
+        {
+            outputs.Brier[row] = result.Brier;
+        }
+
+        if (outputs.Top1Correct.Length > 0)
+        {
+            outputs.Top1Correct[row] = result.Top1Correct;
+        }
+
+        if (outputs.TopKCorrect.Length > 0)
+        {
+            outputs.TopKCorrect[row] = result.TopKCorrect;
+        }
+
+        if (outputs.LabelSmoothedCrossEntropy.Length > 0)
+        {
+            outputs.LabelSmoothedCrossEntropy[row] = result.LabelSmoothedCrossEntropy;
+        }
+
+        if (outputs.ArgMax.Length > 0)
+        {
+            outputs.ArgMax[row] = result.ArgMax;
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Numerics;
+using UqKernels.Cpu;
+using UqKernels.Kernels.Entropy;
+using UqKernels.Kernels.Math;
+
+namespace UqKernels;
+
+/// <summary>Pinned destinations of the single-model pass on the CPU; a null pointer is an output not requested.</summary>
+internal unsafe struct RowStatisticsDestinations<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T* Lse;
+    public T* Entropy;
+    public T* Msp;
+    public T* ProbabilityMargin;
+    public T* LogitMargin;
+    public T* Nll;
+    public T* Brier;
+    public T* Top1Correct;
+    public T* TopKCorrect;
+    public T* LabelSmoothedCrossEntropy;
+    public int* ArgMax;
+
+    public readonly void Write(int row, in RowStatisticsResult<T> result)
+    {
+        if (Lse != null) { Lse[row] = result.Lse; }
+        if (Entropy != null) { Entropy[row] = result.Entropy; }
+        if (Msp != null) { Msp[row] = result.Msp; }
+        if (ProbabilityMargin != null) { ProbabilityMargin[row] = result.ProbabilityMargin; }
+        if (LogitMargin != null) { LogitMargin[row] = result.LogitMargin; }
+        if (Nll != null) { Nll[row] = result.Nll; }
+        if (Brier != null) { Brier[row] = result.Brier; }
+        if (Top1Correct != null) { Top1Correct[row] = result.Top1Correct; }
+        if (TopKCorrect != null) { TopKCorrect[row] = result.TopKCorrect; }
+        if (LabelSmoothedCrossEntropy != null) { LabelSmoothedCrossEntropy[row] = result.LabelSmoothedCrossEntropy; }
+        if (ArgMax != null) { ArgMax[row] = result.ArgMax; }
+    }
+}
+
+/// <summary>The single-model pass on the managed SIMD backend: rows in parallel chunks, each row SIMD.</summary>
+internal static unsafe class CpuRowStatistics
+{
+    public static void Run<TStorage, T, TReal, TWiden>(
+        ReadOnlySpan<TStorage> logits,
+        MatrixShape shape,
+        ReadOnlySpan<int> labels,
+        RowStatisticsOutputs<T> outputs,
+        RowStatisticsParameters<T> parameters)
+        where TStorage : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+        where TWiden : struct, IRowWidening<TStorage, T>
+    {
+        CpuSoftmaxRow.Extras extras = CpuSoftmaxRow.Extras.None;
+        if (!outputs.Brier.IsEmpty)
+        {
+            extras |= CpuSoftmaxRow.Extras.SumOfSquares;
+        }
+
+        if (!outputs.TopKCorrect.IsEmpty)
+        {
+            extras |= CpuSoftmaxRow.Extras.LabelRank;
+        }
+
+        if (!outputs.LabelSmoothedCrossEntropy.IsEmpty && parameters.LabelSmoothing != T.Zero)
+        {
+            extras |= CpuSoftmaxRow.Extras.SumOfLogits;
+        }
+
+        fixed (TStorage* logitsPointer = logits)
+        fixed (int* labelsPointer = labels)
+        fixed (T* lse = outputs.Lse, entropy = outputs.Entropy, msp = outputs.Msp)
+        fixed (T* probabilityMargin = outputs.ProbabilityMargin, logitMargin = outputs.LogitMargin)
+        fixed (T* nll = outputs.Nll, brier = outputs.Brier, top1 = outputs.Top1Correct, topK = outputs.TopKCorrect)
+        fixed (T* smoothed = outputs.LabelSmoothedCrossEntropy)
+        fixed (int* argMax = outputs.ArgMax)
+        {
+            var destinations = new RowStatisticsDestinations<T>
+            {
+                Lse = lse, Entropy = entropy, Msp = msp, ProbabilityMargin = probabilityMargin,
+                LogitMargin = logitMargin, Nll = nll, Brier = brier, Top1Correct = top1, TopKCorrect = topK,
+                LabelSmoothedCrossEntropy = smoothed, ArgMax = argMax,
+            };
+            TStorage* source = logitsPointer;
+            int* labelSource = labels.IsEmpty ? null : labelsPointer;
+            long length = logits.Length;
+            CpuParallel.ForRowRanges(shape.Rows, shape.Columns, (start, end) =>
+                RunRows<TStorage, T, TReal, TWiden>(
+                    new ReadOnlySpan<TStorage>(source, (int)length), shape, labelSource, start, end, extras,
+                    parameters, destinations));
+        }
+    }
+
+    private static void RunRows<TStorage, T, TReal, TWiden>(
+        ReadOnlySpan<TStorage> logits,
+        MatrixShape shape,
+        int* labels,
+        int start,
+        int end,
+        CpuSoftmaxRow.Extras extras,
+        RowStatisticsParameters<T> parameters,
+        RowStatisticsDestinations<T> destinations)
+        where TStorage : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+        where TWiden : struct, IRowWidening<TStorage, T>
+    {
+        int columns = shape.Columns;
+        bool scaled = parameters.InverseTemperature != T.One;
+        bool widen = !TWiden.IsIdentity || scaled;
+        int blockLength = Math.Min(columns, CpuSoftmaxRow.BlockSize);
+        T[] rowBuffer = ArrayPool<T>.Shared.Rent(widen ? columns : 0);
+        T[] scratch = ArrayPool<T>.Shared.Rent(2 * blockLength);
+        try
+        {
+            Span<T> shifted = scratch.AsSpan(0, blockLength);
+            Span<T> exps = scratch.AsSpan(blockLength, blockLength);
+            for (int row = start; row < end; row++)
+            {
+                ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
+                ReadOnlySpan<T> values;
+                if (widen)
+                {
+                    Span<T> buffer = rowBuffer.AsSpan(0, columns);
+                    TWiden.Widen(stored, buffer);
+                    if (scaled)
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(buffer, parameters.InverseTemperature, buffer);
+                    }
+
+                    values = buffer;
+                }
+                else
+                {
+                    values = System.Runtime.InteropServices.MemoryMarshal.Cast<TStorage, T>(stored);
+                }
+
+                int label = labels == null
+                    ? -1
+                    : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
+                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(values, label, extras, shifted, exps);
+                T labelLogit = label >= 0 ? values[label] : T.Zero;
+                destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rowBuffer);
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+}
