@@ -162,6 +162,21 @@ public sealed partial class NpyArray
         return MemoryMarshal.Cast<byte, T>(Data).ToArray();
     }
 
+    /// <summary>
+    /// The raw elements reinterpreted as <typeparamref name="T"/> of the same size: f16 logits stored as <c>uint16</c>
+    /// bit patterns read as <see cref="Half"/>, bfloat16 bits as <see cref="BFloat16"/>.
+    /// </summary>
+    public T[] Reinterpret<T>()
+        where T : unmanaged
+    {
+        if (System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != ElementSize(DType))
+        {
+            throw new InvalidDataException($"The array holds {DType}, which cannot be reinterpreted as {typeof(T).Name}.");
+        }
+
+        return MemoryMarshal.Cast<byte, T>(Data).ToArray();
+    }
+
     /// <summary>The elements as int32 (from int8/bool/int32/int64; int64 values must fit).</summary>
     public int[] ToInt32(string argumentName)
     {
