@@ -1,7 +1,7 @@
-namespace UqKernels.Tests.Infrastructure;
+namespace UqKernels.Validation;
 
 /// <summary>
-/// Every tolerance of the suite, in one place, with its reason. Errors are measured as
+/// Every tolerance used by the tests and by <c>uqk validate</c>, in one place, with its reason. Errors are measured as
 /// <c>|actual − expected| ≤ Absolute + Relative·|expected|</c> against float64 references.
 /// </summary>
 public readonly record struct Tolerance(double Absolute, double Relative)
@@ -40,18 +40,32 @@ public readonly record struct Tolerance(double Absolute, double Relative)
         return Math.Abs(actual - expected) <= Bound(expected);
     }
 
-    /// <summary>Asserts elementwise agreement, naming the first mismatch and the worst error.</summary>
-    public void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string what)
+    /// <summary>
+    /// The worst error of <paramref name="actual"/> as a multiple of its bound (≤ 1 passes; +∞ when a NaN or an
+    /// infinity does not match), and the index where it occurs (−1 for empty input).
+    /// </summary>
+    public (double WorstRatio, int Index) Worst(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual)
     {
-        Assert.Equal(expected.Length, actual.Length);
+        if (expected.Length != actual.Length)
+        {
+            throw new ArgumentException(
+                $"actual has {actual.Length} elements but expected has {expected.Length}.", nameof(actual));
+        }
+
+        double worst = 0;
+        int index = -1;
         for (int i = 0; i < expected.Length; i++)
         {
-            if (!Matches(actual[i], expected[i]))
+            double ratio = Matches(actual[i], expected[i])
+                ? (double.IsFinite(expected[i]) ? Math.Abs(actual[i] - expected[i]) / Bound(expected[i]) : 0)
+                : double.PositiveInfinity;
+            if (index < 0 || ratio > worst)
             {
-                Assert.Fail(
-                    $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (|Δ| = {Math.Abs(actual[i] - expected[i]):E3}, "
-                    + $"bound {Bound(expected[i]):E3}).");
+                worst = ratio;
+                index = i;
             }
         }
+
+        return (worst, index);
     }
 }

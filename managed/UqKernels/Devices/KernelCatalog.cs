@@ -1,0 +1,29 @@
+using System.Reflection;
+using UqKernels.Kernels.Entropy;
+using UqKernels.Kernels.Math;
+
+namespace UqKernels;
+
+/// <summary>One device-kernel instantiation that the library launches.</summary>
+/// <param name="Name">A readable name (<c>RowStatistics/f32</c>).</param>
+/// <param name="Method">The closed generic kernel method.</param>
+/// <param name="ExplicitlyGrouped">True for kernels launched with an explicit group size (<c>Group.*</c>, shared memory).</param>
+public sealed record KernelEntry(string Name, MethodInfo Method, bool ExplicitlyGrouped);
+
+/// <summary>
+/// Every kernel instantiation the library launches, so tests and <c>uqk validate</c> can compile each one for
+/// CUDA (PTX) and OpenCL without a device. A test checks that every kernel class of UqKernels.Kernels is listed.
+/// </summary>
+public static class KernelCatalog
+{
+    /// <summary>All entries.</summary>
+    public static IReadOnlyList<KernelEntry> All { get; } =
+    [
+        Grouped("RowStatistics/f32", RowStatisticsKernel.Run<float, float, LoadF32, Real32>),
+        Grouped("RowStatistics/f64", RowStatisticsKernel.Run<double, double, LoadF64, Real64>),
+        Grouped("RowStatistics/f16", RowStatisticsKernel.Run<ushort, float, LoadF16, Real32>),
+        Grouped("RowStatistics/bf16", RowStatisticsKernel.Run<ushort, float, LoadBf16, Real32>),
+    ];
+
+    private static KernelEntry Grouped(string name, Delegate kernel) => new(name, kernel.Method, true);
+}
