@@ -252,3 +252,46 @@ public sealed class RowStatisticsTests
             () => Run(shape, null, new() { Lse = lse }, new() { LabelSmoothing = 1 })).ParamName);
     });
 }
+
+[Collection(BackendCollection.Name)]
+public sealed class RowStatisticsOnDeviceTests
+{
+    public static TheoryData<string> AllBackends => Backends.All;
+
+    [Theory]
+    [MemberData(nameof(AllBackends))]
+    public void DeviceTensors_ChainWithoutHostRoundTrip_AndMatchHostPath(string backend) => Backends.With(backend, context =>
+    {
+        const int Rows = 6, Columns = 19;
+        var random = new Random(11);
+        float[] logits = Enumerable.Range(0, Rows * Columns).Select(_ => (float)((random.NextDouble() * 10) - 5)).ToArray();
+        int[] labels = [0, 18, 3, -100, 7, 9];
+        using DeviceTensor<float> deviceLogits = context.Upload<float>(logits, Rows, Columns);
+        using DeviceTensor<int> deviceLabels = context.Upload<int>(labels, Rows);
+        using DeviceTensor<float> entropy = context.Allocate<float>(Rows);
+        using DeviceTensor<float> nll = context.Allocate<float>(Rows);
+        using DeviceTensor<int> argMax = context.Allocate<int>(Rows);
+        var outputs = new RowStatisticsDeviceOutputs<float> { Entropy = entropy, Nll = nll, ArgMax = argMax };
+        context.RowStatistics(deviceLogits, deviceLabels, outputs);
+        context.RowStatistics(deviceLogits, deviceLabels, outputs);
+
+        RowStatisticsValues host = RowStatisticsRunner.Run(context, logits, new MatrixShape(Rows, Columns), labels);
+        Assert.Equal(host.Entropy, entropy.ToArray().Select(v => (double)v));
+        Assert.Equal(host.Nll, nll.ToArray().Select(v => (double)v));
+        Assert.Equal(host.ArgMax, argMax.ToArray());
+    });
+
+    [Fact]
+    public void DeviceTensors_FromAnotherContext_AreRejected()
+    {
+        using UqContext first = UqContext.Create(UqBackend.Cpu);
+        using UqContext second = UqContext.Create(UqBackend.Cpu);
+        using DeviceTensor<float> logits = first.Allocate<float>(2, 3);
+        using DeviceTensor<float> lse = second.Allocate<float>(2);
+        var error = Assert.Throws<ArgumentException>(
+            () => first.RowStatistics(logits, null, new RowStatisticsDeviceOutputs<float> { Lse = lse }));
+        Assert.Equal("outputs.Lse", error.ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(
+            () => second.RowStatistics(logits, null, new RowStatisticsDeviceOutputs<float> { Lse = lse })).ParamName);
+    }
+}

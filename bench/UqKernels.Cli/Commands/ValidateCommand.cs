@@ -1,0 +1,154 @@
+using UqKernels.Cli.Kernels;
+using UqKernels.IO;
+using UqKernels.Validation;
+
+namespace UqKernels.Cli.Commands;
+
+/// <summary>One line of the validation table.</summary>
+internal sealed record ValidationRow(string Kernel, string Backend, string DType, double MaxError, string Tolerance, bool Pass);
+
+/// <summary>
+/// <c>uqk validate [--device D] [--data DIR]</c>: every eval kernel on every available backend (or D) over every
+/// checked-in float64 reference case, plus PTX / OpenCL compilation of every device kernel; exits 1 on any failure.
+/// </summary>
+internal static class ValidateCommand
+{
+    public static int Run(CommandLine line)
+    {
+        string? device = line.Value("device");
+        string? data = line.Value("data");
+        line.RejectUnused();
+        if (data is not null)
+        {
+            ReferenceCase.DataRoot = data;
+        }
+
+        // Without --device: every available backend. With it: that one (auto resolves as UqContext.Create does).
+        string[] backends = device is null
+            ? UqDevices.List().Where(d => d.IsAvailable).Select(d => d.Selector).ToArray()
+            : [device];
+        var rows = new List<ValidationRow>();
+        int step = 0;
+        int steps = backends.Count * EvalKernels.All.Count;
+        foreach (string selector in backends)
+        {
+            using UqContext context = UqContext.Create(selector);
+            foreach (EvalKernel kernel in EvalKernels.All)
+            {
+                Console.Error.WriteLine($"[{++step}/{steps}] {kernel.Name} on {context.Selector}");
+                rows.AddRange(ValidateKernel(context, kernel));
+            }
+        }
+
+        if (RuntimeFeatureAllowsIlgpu())
+        {
+            Console.Error.WriteLine("[compile] every device kernel for PTX and OpenCL C");
+            rows.AddRange(CompileKernels());
+        }
+
+        Print(rows);
+        int failures = rows.Count(r => !r.Pass);
+        Console.WriteLine(failures == 0
+            ? $"validate: all {rows.Count} checks passed"
+            : $"validate: {failures} of {rows.Count} checks FAILED");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static IEnumerable<ValidationRow> ValidateKernel(UqContext context, EvalKernel kernel)
+    {
+        var worst = new Dictionary<string, (double Ratio, double Error, Tolerance Tolerance, bool Pass)>();
+        foreach (ReferenceCase reference in ReferenceCase.Load(kernel.ReferenceFamily))
+        {
+            Tolerance tolerance = reference.DType == "f64" ? Tolerance.F64 : Tolerance.F32;
+            bool pass = true;
+            double ratio = 0, error = 0;
+            try
+            {
+                IReadOnlyDictionary<string, NpyArray> outputs = kernel.Run(context, new ReferenceArguments(reference));
+                foreach ((string name, NpyArray actual) in outputs)
+                {
+                    if (!reference.Has(name))
+                    {
+                        continue;
+                    }
+
+                    double[] expected = reference.Expected(name);
+                    double[] got = actual.ToFloat64();
+                    (double caseRatio, int index) = tolerance.Worst(expected, got);
+                    if (index >= 0 && caseRatio >= ratio)
+                    {
+                        ratio = caseRatio;
+                        error = Math.Abs(got[index] - expected[index]);
+                    }
+
+                    bool exact = actual.DType is NpyDType.Int32 or NpyDType.Int64;
+                    pass &= exact ? expected.SequenceEqual(got) : caseRatio <= 1;
+                }
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"  {reference.Name}: {exception.Message}");
+                pass = false;
+                ratio = double.PositiveInfinity;
+            }
+
+            if (!pass)
+            {
+                Console.Error.WriteLine($"  FAIL {reference.Name} on {context.Selector}");
+            }
+
+            (double Ratio, double Error, Tolerance Tolerance, bool Pass) previous =
+                worst.GetValueOrDefault(reference.DType, (0, 0, tolerance, true));
+            worst[reference.DType] = ratio >= previous.Ratio
+                ? (ratio, error, tolerance, previous.Pass && pass)
+                : previous with { Pass = previous.Pass && pass };
+        }
+
+        return worst.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => new ValidationRow(
+            kernel.Name, context.Selector, w.Key, w.Value.Error,
+            $"{w.Value.Tolerance.Absolute:0e0}+{w.Value.Tolerance.Relative:0e0}|ref|", w.Value.Pass));
+    }
+
+    private static bool RuntimeFeatureAllowsIlgpu() => System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
+
+    private static List<ValidationRow> CompileKernels()
+    {
+        using var compilation = new KernelCompilation();
+        var rows = new List<ValidationRow>();
+        foreach (KernelEntry entry in KernelCatalog.All)
+        {
+            rows.Add(Compile(entry.Name, "ptx", () => compilation.CompilePtx(entry).Contains(".entry", StringComparison.Ordinal)));
+            rows.Add(Compile(entry.Name, "opencl-c", () =>
+                KernelCompilation.CheckWithClang(compilation.CompileOpenCl(entry)).Accepted != false));
+        }
+
+        return rows;
+    }
+
+    private static ValidationRow Compile(string name, string target, Func<bool> compile)
+    {
+        bool pass;
+        try
+        {
+            pass = compile();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or NotSupportedException or AggregateException)
+        {
+            Console.Error.WriteLine($"  {name} for {target}: {exception.Message}");
+            pass = false;
+        }
+
+        int slash = name.IndexOf('/', StringComparison.Ordinal);
+        return new ValidationRow("compile:" + name[..slash], target, name[(slash + 1)..], 0, "compiles", pass);
+    }
+
+    private static void Print(IReadOnlyList<ValidationRow> rows)
+    {
+        Console.WriteLine($"{"kernel",-28} {"backend",-10} {"dtype",-6} {"max |err|",10} {"tolerance",-16} result");
+        foreach (ValidationRow row in rows)
+        {
+            Console.WriteLine(
+                $"{row.Kernel,-28} {row.Backend,-10} {row.DType,-6} {row.MaxError,10:0.00e+00} {row.Tolerance,-16} {(row.Pass ? "pass" : "FAIL")}");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using UqKernels.IO;
+
+namespace UqKernels.Cli.Kernels;
+
+/// <summary>An input file of an eval kernel (<c>--NAME file.npy</c>).</summary>
+internal sealed record EvalInput(string Name, string Description, bool Required = true);
+
+/// <summary>A scalar option of an eval kernel (<c>--NAME value</c>).</summary>
+internal sealed record EvalOption(string Name, string Description, string Default);
+
+/// <summary>The inputs and options of one eval kernel call, read through the kernel's declared names.</summary>
+internal abstract class EvalArguments
+{
+    public abstract NpyArray? Input(string name);
+
+    public NpyArray RequiredInput(string name) =>
+        Input(name) ?? throw new UsageException($"--{name} FILE.npy is required.");
+
+    public abstract double Double(string name, double fallback);
+
+    public int Int(string name, int fallback) => checked((int)Double(name, fallback));
+}
+
+/// <summary>Arguments from the command line: <c>--NAME file.npy</c> and <c>--OPTION value</c>.</summary>
+internal sealed class CommandLineArguments(CommandLine line) : EvalArguments
+{
+    public override NpyArray? Input(string name)
+    {
+        string? path = line.Value(name);
+        return path is null ? null : NpyArray.Read(path);
+    }
+
+    public override double Double(string name, double fallback) => line.Double(name, fallback);
+}
+
+/// <summary>
+/// Arguments from a checked-in reference case: inputs are its <c>NAME.npy</c> files and options its
+/// <c>meta.json</c> fields (<c>ignore-index</c> is read as <c>ignore_index</c>).
+/// </summary>
+internal sealed class ReferenceArguments(Validation.ReferenceCase reference) : EvalArguments
+{
+    public override NpyArray? Input(string name) => reference.Has(name) ? reference.Input(name) : null;
+
+    public override double Double(string name, double fallback) =>
+        reference.MetaDouble(name.Replace('-', '_'), fallback);
+}
+
+/// <summary>A kernel reachable from <c>uqk eval</c>: .npy in, one .npy per output out.</summary>
+internal abstract class EvalKernel
+{
+    public abstract string Name { get; }
+
+    public abstract string Summary { get; }
+
+    public abstract IReadOnlyList<EvalInput> Inputs { get; }
+
+    public virtual IReadOnlyList<EvalOption> Options => [];
+
+    public abstract IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>The folder of <c>tests/data/entropy</c> whose cases validate this kernel (same input/output names).</summary>
+    public abstract string ReferenceFamily { get; }
+
+    /// <summary>Runs the kernel and returns the arrays to write, by output name.</summary>
+    public abstract IReadOnlyDictionary<string, NpyArray> Run(UqContext context, EvalArguments arguments);
+
+    /// <summary>The dimensions of <paramref name="array"/>, checked to be <paramref name="rank"/>-D.</summary>
+    protected static int[] Dimensions(NpyArray array, int rank, string name)
+    {
+        if (array.Shape.Count != rank)
+        {
+            throw new ArgumentException(
+                $"{name} must be {rank}-D, but its shape is ({string.Join(", ", array.Shape)}).", name);
+        }
+
+        return [.. array.Shape];
+    }
+}
+
+/// <summary>Every eval kernel, by name.</summary>
+internal static class EvalKernels
+{
+    public static IReadOnlyList<EvalKernel> All { get; } =
+    [
+        new EntropyEval(),
+    ];
+
+    public static EvalKernel Find(string name) =>
+        All.FirstOrDefault(k => k.Name == name)
+        ?? throw new UsageException($"Unknown kernel '{name}'. Kernels: {string.Join(", ", All.Select(k => k.Name))}.");
+}

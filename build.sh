@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# UqKernels set-up and entry points. Everything a fresh machine of this kind needs is installed here.
+#   ./build.sh validate [uqk validate options]   build, then run `uqk validate` on the best available device
+#   ./build.sh test                               install prerequisites, build, run every test
+#   ./build.sh bench                              the side-by-side benchmarks (numpy/scipy baselines + uqk bench)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+install_prerequisites() {
+  # clang-14 checks the generated OpenCL C; Debian's numpy/scipy/sklearn/mpmath regenerate reference vectors and run
+  # the baselines (tests themselves never need Python).
+  local missing=()
+  command -v clang-14 >/dev/null 2>&1 || missing+=(clang-14)
+  /usr/bin/python3 -c "import numpy, scipy, sklearn, mpmath" >/dev/null 2>&1 || missing+=(python3-numpy python3-scipy python3-sklearn python3-mpmath)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      echo "build.sh: missing ${missing[*]}; install them with apt-get (root needed)" >&2
+    fi
+  fi
+}
+
+command=${1:-test}
+shift || true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+case "$command" in
+  test)
+    install_prerequisites
+    dotnet build UqKernels.sln -c Release
+    dotnet test UqKernels.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+    ;;
+  validate)
+    dotnet build bench/UqKernels.Cli -c Release
+    dotnet bench/UqKernels.Cli/bin/Release/net10.0/uqk.dll validate "$@"
+    ;;
+  bench)
+    install_prerequisites
+    dotnet build bench/UqKernels.Cli -c Release
+    /usr/bin/python3 bench/run_benchmarks.py "$@"
+    ;;
+  *)
+    echo "usage: ./build.sh test | validate [--device D] | bench" >&2
+    exit 2
+    ;;
+esac
