@@ -11,7 +11,7 @@ Run with the Debian interpreter (it has numpy / scipy / sklearn / mpmath):
 Writes tests/data/entropy/<family>/<case>/{*.npy, meta.json} and tests/data/entropy/manifest.json.
 Deterministic: one generator, np.random.default_rng(20261123), consumed in a fixed order.
 Every reference is computed in float64 from the EXACT stored input values
-(f32 -> f64 cast; f16 stored as raw uint16 bits of np.float16; bf16 stored as raw uint16 bits,
+(f32 -> f64 cast; f16 stored as numpy float16 (<f2); bf16 stored as raw uint16 bits,
 value = float32 with those bits in the top half and zero low half).
 """
 
@@ -60,8 +60,6 @@ def bf16_bits_to_f64(bits):
     return (bits.astype(np.uint32) << 16).view(np.float32).astype(F64)
 
 
-def f16_bits_to_f64(bits):
-    return bits.view(np.float16).astype(F64)
 
 
 def encode(values64, dtype):
@@ -73,9 +71,10 @@ def encode(values64, dtype):
         s = np.asarray(values64, dtype=F64)
         return s, s.copy()
     if dtype == "f16":
+        # Stored as NumPy's native float16 ('<f2'), so `uqk eval` and any NumPy user read it as f16; '<u2' is
+        # reserved for bfloat16 bit patterns (NumPy has no bfloat16 dtype).
         h = np.asarray(values64, dtype=np.float16)
-        bits = h.view(np.uint16).copy()
-        return bits, f16_bits_to_f64(bits)
+        return h, h.astype(F64)
     if dtype == "bf16":
         bits = to_bf16_bits(np.asarray(values64, dtype=np.float32))
         return bits, bf16_bits_to_f64(bits)
@@ -95,7 +94,7 @@ def save_case(family, case, arrays, meta):
     for name, arr in arrays.items():
         arr = np.asarray(arr)
         if arr.dtype.kind == "f":
-            assert arr.dtype in (np.float32, np.float64), (name, arr.dtype)
+            assert arr.dtype in (np.float16, np.float32, np.float64), (name, arr.dtype)
             if name not in INPUT_NAMES:
                 assert arr.dtype == np.float64, (name, arr.dtype)
                 arr = arr + 0.0                     # expected outputs: canonicalise -0.0 to +0.0
@@ -290,7 +289,7 @@ def gen_single():
     x[2, 5] = -INF
     x[3, 7] = 3e-6  # f16 subnormal
     out, x64 = single_case("f16_6x37", x, gen_labels(B, C), dtype="f16",
-                           note="logits.npy holds raw IEEE binary16 bits (uint16)")
+                           note="logits.npy holds IEEE binary16 (numpy float16, <f2)")
     assert x64[3, 7] != 0 and abs(x64[3, 7]) < 6.1e-5
 
     # bf16 (raw uint16 bits = top half of a float32); includes -inf and a large value
@@ -1006,7 +1005,7 @@ def main():
         "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__,
                      "sklearn": sklearn.__version__, "mpmath": mpmath.__version__},
         "dtypes": {"f32": "float32 .npy", "f64": "float64 .npy",
-                   "f16": "uint16 .npy holding IEEE binary16 bits",
+                   "f16": "numpy float16 (<f2) .npy",
                    "bf16": "uint16 .npy holding bfloat16 bits (float32 = bits << 16)"},
         "cases": MANIFEST,
     }
