@@ -1,13 +1,14 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using UqKernels.Kernels.Entropy;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels.Cpu;
 
 /// <summary>
-/// Fills a <see cref="SoftmaxRowState{T}"/> for one row with SIMD: a max/arg-max pass, then blocks of
-/// shift → exp → sums that stay in L1. The state is finalized by the same scalar code the device kernels use.
+/// Fills a <see cref="SoftmaxRowState{T}"/> for one row with SIMD: an arg-max pass (which also finds NaN),
+/// a top-2 pass, and one fused shift → exp → sums pass per block. The state is finalized by the same scalar code the device kernels use.
 /// </summary>
 internal static class CpuSoftmaxRow
 {
@@ -31,15 +32,16 @@ internal static class CpuSoftmaxRow
     /// <param name="row">The logits.</param>
     /// <param name="label">The label column, or −1.</param>
     /// <param name="extras">Optional sums to compute.</param>
-    /// <param name="shifted">Scratch of at least min(C, <see cref="BlockSize"/>) elements.</param>
-    /// <param name="exps">Scratch of the same size.</param>
-    public static SoftmaxRowState<T> Build<T, TReal>(
-        ReadOnlySpan<T> row, int label, Extras extras, Span<T> shifted, Span<T> exps)
+    public static SoftmaxRowState<T> Build<T, TReal>(ReadOnlySpan<T> row, int label, Extras extras)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
         SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
-        T max = TensorPrimitives.Max(row);
+
+        // IndexOfMax returns the first NaN when there is one, so one pass finds the maximum, its lowest index and
+        // whether the row is invalid.
+        int argMax = TensorPrimitives.IndexOfMax(row);
+        T max = row[argMax];
         if (T.IsNaN(max) || max == T.PositiveInfinity)
         {
             state.InvalidCount = 1;
@@ -64,7 +66,6 @@ internal static class CpuSoftmaxRow
             return state;
         }
 
-        int argMax = TensorPrimitives.IndexOfMax(row);
         T second = T.NegativeInfinity;
         if (argMax > 0)
         {
@@ -77,28 +78,14 @@ internal static class CpuSoftmaxRow
             second = right > second ? right : second;
         }
 
-        bool hasNegativeInfinity = TensorPrimitives.Min(row) == T.NegativeInfinity;
         double sum = 0, shiftedSum = 0, squares = 0;
-        T clamp = -TReal.MaxFinite;
         for (int start = 0; start < row.Length; start += BlockSize)
         {
             ReadOnlySpan<T> block = row.Slice(start, Math.Min(BlockSize, row.Length - start));
-            Span<T> u = shifted[..block.Length];
-            Span<T> e = exps[..block.Length];
-            TensorPrimitives.Subtract(block, max, u);
-            if (hasNegativeInfinity)
-            {
-                // −∞ − m = −∞ would make u·e^u = −∞·0 = NaN; the largest finite negative gives −0 instead.
-                TensorPrimitives.Max(u, clamp, u);
-            }
-
-            TensorPrimitives.Exp(u, e);
-            sum += TReal.ToDouble(TensorPrimitives.Sum<T>(e));
-            shiftedSum += TReal.ToDouble(TensorPrimitives.Dot<T>(u, e));
-            if ((extras & Extras.SumOfSquares) != 0)
-            {
-                squares += TReal.ToDouble(TensorPrimitives.SumOfSquares<T>(e));
-            }
+            (T blockSum, T blockShifted, T blockSquares) = FusedSums<T, TReal>(block, max);
+            sum += TReal.ToDouble(blockSum);
+            shiftedSum += TReal.ToDouble(blockShifted);
+            squares += TReal.ToDouble(blockSquares);
         }
 
         state.Max = max;
@@ -108,5 +95,52 @@ internal static class CpuSoftmaxRow
         state.SumShiftedExp = TReal.FromDouble(shiftedSum);
         state.SumExpSquared = TReal.FromDouble(squares);
         return state;
+    }
+
+    /// <summary>
+    /// One fused SIMD pass over a block: <c>u = max(x − m, −MaxFinite)</c>, <c>e = e^u</c>, and the lane sums of
+    /// <c>e</c>, <c>u·e</c> and <c>e²</c>. The clamp turns <c>−∞</c> logits into <c>e = 0</c>, <c>u·e = −0</c> instead
+    /// of NaN. Elements past the last whole vector go through the shared scalar <see cref="SoftmaxRowState{T}.AccumulateShifted"/>.
+    /// </summary>
+    private static (T Sum, T ShiftedSum, T Squares) FusedSums<T, TReal>(ReadOnlySpan<T> block, T max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+    {
+        var maxVector = new Vector<T>(max);
+        var floor = new Vector<T>(-TReal.MaxFinite);
+        Vector<T> sums = Vector<T>.Zero, shiftedSums = Vector<T>.Zero, squareSums = Vector<T>.Zero;
+        ReadOnlySpan<Vector<T>> vectors = Vector.IsHardwareAccelerated
+            ? MemoryMarshal.Cast<T, Vector<T>>(block)
+            : default;
+        foreach (Vector<T> x in vectors)
+        {
+            Vector<T> u = Vector.Max(x - maxVector, floor);
+            Vector<T> e = Exp(u);
+            sums += e;
+            shiftedSums += u * e;
+            squareSums += e * e;
+        }
+
+        SoftmaxRowState<T> tail = SoftmaxRowState<T>.Empty;
+        for (int i = vectors.Length * Vector<T>.Count; i < block.Length; i++)
+        {
+            T u = block[i] - max;
+            tail.AccumulateShifted<TReal>(u > -TReal.MaxFinite ? u : -TReal.MaxFinite);
+        }
+
+        return (Vector.Sum(sums) + tail.SumExp, Vector.Sum(shiftedSums) + tail.SumShiftedExp,
+            Vector.Sum(squareSums) + tail.SumExpSquared);
+    }
+
+    /// <summary><c>e^x</c> lane-wise; the type test is a JIT-time constant, so each instantiation keeps one branch.</summary>
+    private static Vector<T> Exp<T>(Vector<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector.Exp(x.As<T, float>()).As<float, T>();
+        }
+
+        return Vector.Exp(x.As<T, double>()).As<double, T>();
     }
 }

@@ -109,13 +109,9 @@ internal static unsafe class CpuRowStatistics
         int columns = shape.Columns;
         bool scaled = parameters.InverseTemperature != T.One;
         bool widen = !TWiden.IsIdentity || scaled;
-        int blockLength = Math.Min(columns, CpuSoftmaxRow.BlockSize);
         T[] rowBuffer = ArrayPool<T>.Shared.Rent(widen ? columns : 0);
-        T[] scratch = ArrayPool<T>.Shared.Rent(2 * blockLength);
         try
         {
-            Span<T> shifted = scratch.AsSpan(0, blockLength);
-            Span<T> exps = scratch.AsSpan(blockLength, blockLength);
             for (int row = start; row < end; row++)
             {
                 ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
@@ -139,7 +135,7 @@ internal static unsafe class CpuRowStatistics
                 int label = labels == null
                     ? -1
                     : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
-                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(values, label, extras, shifted, exps);
+                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(values, label, extras);
                 T labelLogit = label >= 0 ? values[label] : T.Zero;
                 destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
             }
@@ -147,7 +143,6 @@ internal static unsafe class CpuRowStatistics
         finally
         {
             ArrayPool<T>.Shared.Return(rowBuffer);
-            ArrayPool<T>.Shared.Return(scratch);
         }
     }
 }
