@@ -29,7 +29,7 @@ internal static class ValidateCommand
             : [device];
         var rows = new List<ValidationRow>();
         int step = 0;
-        int steps = backends.Count * EvalKernels.All.Count;
+        int steps = backends.Length * EvalKernels.All.Count;
         foreach (string selector in backends)
         {
             using UqContext context = UqContext.Create(selector);
