@@ -595,7 +595,9 @@ def ens_case(case, x_intended, labels, dtype="f32", note=None):
             assert (s[0] - s[1]) / s[0] > 1e-5, (case, b, "near-tie in argmax_bma")
     arrays = {"logits": stored, "labels": labels}
     arrays.update(ref)
-    meta = {"dtype": dtype, "layout": "member_major [M,B,C]", "ignore_index": -100,
+    # `uqk eval ensemble` names the mutual information (KL form) `epistemic`, as the issue asks.
+    arrays["epistemic"] = ref["epistemic_kl"]
+    meta = {"dtype": dtype, "layout": "member-major", "ignore_index": -100,
             "M": int(M), "B": int(B), "C": int(C)}
     if note:
         meta["note"] = note
@@ -922,7 +924,7 @@ def ece_case(case, conf, corr, K=15, variant="untangle", note=None):
     y32 = np.asarray(corr, dtype=np.float32)
     assert ((c32 >= 0) & (c32 <= 1)).all() and ((y32 >= 0) & (y32 <= 1)).all()
     ref, idx = ece_ref(c32, y32, K, variant)
-    meta = {"dtype": "f32", "bins": K, "variant": variant, "N": int(c32.size),
+    meta = {"dtype": "f32", "bins": K, "variant": variant, "binning": variant, "N": int(c32.size),
             "edges_f32": [float(v) for v in f32_edges(K)],
             "log_prob_clamp": "binary_log_prob clamps float64(kappa) to [1e-7, 1-1e-7] in float64; "
                               "binary_log_prob_f32clamp clamps with float32 bounds "

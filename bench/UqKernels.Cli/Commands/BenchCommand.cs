@@ -17,6 +17,8 @@ internal static class BenchCommand
     private static readonly BenchKernel[] Kernels =
     [
         new("entropy", EntropyBench.Prepare),
+        new("ensemble", EnsembleBench.Prepare),
+        new("token", TokenBench.Prepare),
         new("memory", MemoryBench.Prepare),
     ];
 

@@ -14,11 +14,7 @@ internal static class EntropyBench
         var shape = new MatrixShape(rows, classes);
         var random = new Random(20261123);
         int[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(classes)).ToArray();
-        float[] values = new float[(long)rows * classes];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 12) - 6);
-        }
+        float[] values = SyntheticLogits.Uniform((long)rows * classes, 6f);
 
         string description = $"entropy {rows}x{classes} {dtype} (all outputs)";
         switch (dtype)

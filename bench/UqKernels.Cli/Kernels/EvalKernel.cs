@@ -18,6 +18,8 @@ internal abstract class EvalArguments
 
     public abstract double Double(string name, double fallback);
 
+    public abstract string? Text(string name);
+
     public int Int(string name, int fallback) => checked((int)Double(name, fallback));
 }
 
@@ -31,6 +33,8 @@ internal sealed class CommandLineArguments(CommandLine line) : EvalArguments
     }
 
     public override double Double(string name, double fallback) => line.Double(name, fallback);
+
+    public override string? Text(string name) => line.Value(name);
 }
 
 /// <summary>
@@ -43,6 +47,8 @@ internal sealed class ReferenceArguments(Validation.ReferenceCase reference) : E
 
     public override double Double(string name, double fallback) =>
         reference.MetaDouble(name.Replace('-', '_'), fallback);
+
+    public override string? Text(string name) => reference.MetaString(name.Replace('-', '_'));
 }
 
 /// <summary>A kernel reachable from <c>uqk eval</c>: .npy in, one .npy per output out.</summary>
@@ -64,6 +70,12 @@ internal abstract class EvalKernel
     /// <summary>Runs the kernel and returns the arrays to write, by output name.</summary>
     public abstract IReadOnlyDictionary<string, NpyArray> Run(UqContext context, EvalArguments arguments);
 
+    /// <summary>A float array as f32 or f64 (the compute type follows the input); other dtypes are a usage error.</summary>
+    protected static NpyArray RequireFloat(NpyArray array, string name) =>
+        array.DType is NpyDType.Float32 or NpyDType.Float64
+            ? array
+            : throw new UsageException($"--{name} must be f32 or f64, not {array.DType}.");
+
     /// <summary>The dimensions of <paramref name="array"/>, checked to be <paramref name="rank"/>-D.</summary>
     protected static int[] Dimensions(NpyArray array, int rank, string name)
     {
@@ -83,6 +95,11 @@ internal static class EvalKernels
     public static IReadOnlyList<EvalKernel> All { get; } =
     [
         new EntropyEval(),
+        new SoftCrossEntropyEval(),
+        new TokenEval(),
+        new EnsembleEval(),
+        new CalibrationEval(),
+        new SemanticEntropyEval(),
     ];
 
     public static EvalKernel Find(string name) =>

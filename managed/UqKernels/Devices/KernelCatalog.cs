@@ -23,6 +23,8 @@ public static class KernelCatalog
         Grouped("RowStatistics/f64", RowStatisticsKernel.Run<double, double, LoadF64, Real64>),
         Grouped("RowStatistics/f16", RowStatisticsKernel.Run<ushort, float, LoadF16, Real32>),
         Grouped("RowStatistics/bf16", RowStatisticsKernel.Run<ushort, float, LoadBf16, Real32>),
+        Grouped("SoftTargetCrossEntropy/f32", SoftTargetCrossEntropyKernel.Run<float, Real32>),
+        Grouped("SoftTargetCrossEntropy/f64", SoftTargetCrossEntropyKernel.Run<double, Real64>),
     ];
 
     private static KernelEntry Grouped(string name, Delegate kernel) => new(name, kernel.Method, true);

@@ -51,6 +51,12 @@ public sealed class ReferenceCase
             ? v.GetDouble()
             : fallback;
 
+    /// <summary>A string field of <c>meta.json</c>, or null.</summary>
+    public string? MetaString(string name) =>
+        Meta.ValueKind == JsonValueKind.Object && Meta.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+
     /// <summary>An integer field of <c>meta.json</c>, or <paramref name="fallback"/>.</summary>
     public int MetaInt(string name, int fallback) => (int)MetaDouble(name, fallback);
 
