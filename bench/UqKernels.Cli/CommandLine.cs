@@ -92,6 +92,17 @@ internal sealed class CommandLine
             : throw new UsageException($"--{name} must be an integer, not '{text}'.");
     }
 
+    /// <summary>Rejects, before any work is done, options outside <paramref name="known"/> (flags included).</summary>
+    public void RejectUnknown(IEnumerable<string> known)
+    {
+        var allowed = new HashSet<string>(known, StringComparer.Ordinal);
+        string[] unknown = _values.Keys.Concat(_flags).Where(name => !allowed.Contains(name)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new UsageException($"Unknown option(s): {string.Join(", ", unknown.Select(n => "--" + n))}.");
+        }
+    }
+
     /// <summary>Rejects any option that no code asked for (a typo must not be silently ignored).</summary>
     public void RejectUnused()
     {

@@ -20,11 +20,12 @@ internal static class EvalCommand
             return 0;
         }
 
+        line.RejectUnknown(
+            kernel.Inputs.Select(i => i.Name).Concat(kernel.Options.Select(o => o.Name)).Concat(["device", "out"]));
         string device = line.Value("device") ?? "auto";
         string outDirectory = line.Required("out");
         using UqContext context = UqContext.Create(device);
         IReadOnlyDictionary<string, NpyArray> outputs = kernel.Run(context, new CommandLineArguments(line));
-        line.RejectUnused();
         Directory.CreateDirectory(outDirectory);
         foreach ((string name, NpyArray array) in outputs)
         {
