@@ -1,5 +1,7 @@
 using System.Reflection;
+using UqKernels.Kernels.Calibration;
 using UqKernels.Kernels.Entropy;
+using UqKernels.Kernels.Semantic;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels;
@@ -25,6 +27,9 @@ public static class KernelCatalog
         Grouped("RowStatistics/bf16", RowStatisticsKernel.Run<ushort, float, LoadBf16, Real32>),
         Grouped("SoftTargetCrossEntropy/f32", SoftTargetCrossEntropyKernel.Run<float, Real32>),
         Grouped("SoftTargetCrossEntropy/f64", SoftTargetCrossEntropyKernel.Run<double, Real64>),
+        Grouped("Calibration/f32", CalibrationKernel.Run<float, Real32>),
+        Grouped("Calibration/f64", CalibrationKernel.Run<double, Real64>),
+        Grouped("SemanticEntropy/f64", SemanticEntropyKernel.Run<double, Real64>),
     ];
 
     private static KernelEntry Grouped(string name, Delegate kernel) => new(name, kernel.Method, true);
