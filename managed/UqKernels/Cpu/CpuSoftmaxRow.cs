@@ -115,7 +115,7 @@ internal static class CpuSoftmaxRow
         foreach (Vector<T> x in vectors)
         {
             Vector<T> u = Vector.Max(x - maxVector, floor);
-            Vector<T> e = Exp(u);
+            Vector<T> e = SimdExp.ExpOfNonPositive(u);
             sums += e;
             shiftedSums += u * e;
             squareSums += e * e;
@@ -130,17 +130,5 @@ internal static class CpuSoftmaxRow
 
         return (Vector.Sum(sums) + tail.SumExp, Vector.Sum(shiftedSums) + tail.SumShiftedExp,
             Vector.Sum(squareSums) + tail.SumExpSquared);
-    }
-
-    /// <summary><c>e^x</c> lane-wise; the type test is a JIT-time constant, so each instantiation keeps one branch.</summary>
-    private static Vector<T> Exp<T>(Vector<T> x)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Vector.Exp(x.As<T, float>()).As<float, T>();
-        }
-
-        return Vector.Exp(x.As<T, double>()).As<double, T>();
     }
 }

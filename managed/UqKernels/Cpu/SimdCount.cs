@@ -15,18 +15,18 @@ internal static class SimdCount
     {
         // A true lane of a comparison mask is all ones: summed as int32 lanes it gives −1 per 4 bytes of element.
         int int32LanesPerElement = Unsafe.SizeOf<T>() / sizeof(int);
-        int negativeCount = 0;
         ReadOnlySpan<Vector<T>> vectors = Vector.IsHardwareAccelerated
             ? MemoryMarshal.Cast<T, Vector<T>>(x)
             : default;
         var threshold = new Vector<T>(value);
+        Vector<int> negativeCounts = Vector<int>.Zero;
         foreach (Vector<T> v in vectors)
         {
             Vector<T> mask = orEqual ? Vector.GreaterThanOrEqual(v, threshold) : Vector.GreaterThan(v, threshold);
-            negativeCount += Vector.Sum(Vector.AsVectorInt32(mask));
+            negativeCounts += Vector.AsVectorInt32(mask);
         }
 
-        int count = -negativeCount / int32LanesPerElement;
+        int count = -Vector.Sum(negativeCounts) / int32LanesPerElement;
         for (int i = vectors.Length * Vector<T>.Count; i < x.Length; i++)
         {
             if (x[i] > value || (orEqual && x[i] == value))

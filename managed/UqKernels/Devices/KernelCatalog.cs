@@ -1,5 +1,6 @@
 using System.Reflection;
 using UqKernels.Kernels.Calibration;
+using UqKernels.Kernels.Ensemble;
 using UqKernels.Kernels.Entropy;
 using UqKernels.Kernels.Semantic;
 using UqKernels.Kernels.Math;
@@ -27,6 +28,10 @@ public static class KernelCatalog
         Grouped("RowStatistics/bf16", RowStatisticsKernel.Run<ushort, float, LoadBf16, Real32>),
         Grouped("SoftTargetCrossEntropy/f32", SoftTargetCrossEntropyKernel.Run<float, Real32>),
         Grouped("SoftTargetCrossEntropy/f64", SoftTargetCrossEntropyKernel.Run<double, Real64>),
+        Grouped("Ensemble/f32", EnsembleKernel.Run<float, float, LoadF32, Real32>),
+        Grouped("Ensemble/f64", EnsembleKernel.Run<double, double, LoadF64, Real64>),
+        Grouped("Ensemble/f16", EnsembleKernel.Run<ushort, float, LoadF16, Real32>),
+        Grouped("Ensemble/bf16", EnsembleKernel.Run<ushort, float, LoadBf16, Real32>),
         Grouped("Calibration/f32", CalibrationKernel.Run<float, Real32>),
         Grouped("Calibration/f64", CalibrationKernel.Run<double, Real64>),
         Grouped("SemanticEntropy/f64", SemanticEntropyKernel.Run<double, Real64>),

@@ -52,7 +52,7 @@ public sealed class UqContext : IDisposable
         (UqBackend resolved, int index) = UqDevices.Resolve(backend, deviceIndex);
         if (resolved == UqBackend.Cpu)
         {
-            return new UqContext(UqBackend.Cpu, 0, UqDevices.List()[0].Name, null);
+            return new UqContext(UqBackend.Cpu, 0, UqDevices.Cpu.Name, null);
         }
 
         if (!RuntimeFeature.IsDynamicCodeSupported)

@@ -14,10 +14,7 @@ public static class UqDevices
     /// </summary>
     public static IReadOnlyList<UqDeviceInfo> List()
     {
-        var devices = new List<UqDeviceInfo>
-        {
-            new(UqBackend.Cpu, 0, CpuName(), true, string.Empty),
-        };
+        var devices = new List<UqDeviceInfo> { Cpu };
         if (!RuntimeFeature.IsDynamicCodeSupported)
         {
             const string Reason = "ILGPU needs a JIT runtime (Reflection.Emit); this process is NativeAOT-compiled";
@@ -99,6 +96,9 @@ public static class UqDevices
         NativeLibrary.Free(handle);
         return reason;
     }
+
+    /// <summary>The managed SIMD backend, always available (found without touching ILGPU).</summary>
+    public static UqDeviceInfo Cpu { get; } = new(UqBackend.Cpu, 0, CpuName(), true, string.Empty);
 
     private static string CpuName()
     {
