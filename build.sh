@@ -28,7 +28,19 @@ case "$command" in
   test)
     install_prerequisites
     dotnet build UqKernels.sln -c Release
-    dotnet test UqKernels.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+    log=$(mktemp)
+    status=0
+    dotnet test UqKernels.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+    # The plain closing line CI reads: counts taken from the runner's own summary.
+    passed=$(grep -E '^\s+Passed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+    failed=$(grep -E '^\s+Failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+    rm -f "$log"
+    echo "tests: ${passed} passed, ${failed} failed"
+    if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
+      echo "build.sh: no test ran" >&2
+      status=1
+    fi
+    exit "$status"
     ;;
   validate)
     dotnet build bench/UqKernels.Cli -c Release
