@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace UqKernels.Cpu;
 
@@ -21,6 +22,7 @@ internal static class SimdExp
     private const float SmallestNormalExponent = -87.33654f;
 
     /// <summary><c>e^u</c> for <c>u ≤ 0</c> (any <c>u ≤ −87.34</c>, including −∞ and −MaxValue, gives 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> ExpOfNonPositive<T>(Vector<T> u)
         where T : unmanaged
     {
