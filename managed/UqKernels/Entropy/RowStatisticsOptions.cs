@@ -1,3 +1,7 @@
+using System.Numerics;
+using UqKernels.Kernels.Entropy;
+using UqKernels.Kernels.Math;
+
 namespace UqKernels;
 
 /// <summary>Options of the single-model row-statistics pass.</summary>
@@ -17,6 +21,22 @@ public sealed record RowStatisticsOptions
 
     /// <summary>Label smoothing <c>ε ∈ [0, 1)</c> for <see cref="RowStatisticsOutputs{T}.LabelSmoothedCrossEntropy"/>.</summary>
     public double LabelSmoothing { get; init; }
+
+    /// <summary>The kernel constants for <paramref name="columns"/> classes (validates first).</summary>
+    internal RowStatisticsParameters<T> ToParameters<T, TReal>(int columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+    {
+        Validate();
+        return new RowStatisticsParameters<T>
+        {
+            Columns = columns,
+            InverseTemperature = TReal.FromDouble(1.0 / Temperature),
+            IgnoreIndex = IgnoreIndex,
+            TopK = TopK,
+            LabelSmoothing = TReal.FromDouble(LabelSmoothing),
+        };
+    }
 
     internal void Validate()
     {

@@ -93,14 +93,7 @@ public static partial class UqOps
         shape.Validate(logits.Length, nameof(logits));
         Check.Labels(labels, shape.Rows, shape.Columns, options.IgnoreIndex, nameof(labels));
         outputs.Validate(shape.Rows, !labels.IsEmpty, nameof(outputs), nameof(labels));
-        var parameters = new RowStatisticsParameters<T>
-        {
-            Columns = shape.Columns,
-            InverseTemperature = TReal.FromDouble(1.0 / options.Temperature),
-            IgnoreIndex = options.IgnoreIndex,
-            TopK = options.TopK,
-            LabelSmoothing = TReal.FromDouble(options.LabelSmoothing),
-        };
+        RowStatisticsParameters<T> parameters = options.ToParameters<T, TReal>(shape.Columns);
         if (context.Ilgpu is { } device)
         {
             IlgpuRowStatistics.RunFromHost<TDevice, T, TLoad, TReal>(

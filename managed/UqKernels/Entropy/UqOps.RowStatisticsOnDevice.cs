@@ -122,14 +122,7 @@ public static partial class UqOps
                 nameof(labels));
         }
 
-        var parameters = new RowStatisticsParameters<T>
-        {
-            Columns = shape.Columns,
-            InverseTemperature = TReal.FromDouble(1.0 / options.Temperature),
-            IgnoreIndex = options.IgnoreIndex,
-            TopK = options.TopK,
-            LabelSmoothing = TReal.FromDouble(options.LabelSmoothing),
-        };
+        RowStatisticsParameters<T> parameters = options.ToParameters<T, TReal>(shape.Columns);
         ArrayView<TDevice> logitsView = logits.View.Cast<TDevice>();
         IlgpuRowStatistics.Launch<TDevice, T, TLoad, TReal>(
             context.Ilgpu, logitsView, shape, labels is null ? default : labels.View, parameters, views);
