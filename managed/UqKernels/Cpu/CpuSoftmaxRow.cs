@@ -66,26 +66,16 @@ internal static class CpuSoftmaxRow
             return state;
         }
 
-        T second = T.NegativeInfinity;
-        if (argMax > 0)
-        {
-            second = TensorPrimitives.Max(row[..argMax]);
-        }
-
-        if (argMax < row.Length - 1)
-        {
-            T right = TensorPrimitives.Max(row[(argMax + 1)..]);
-            second = right > second ? right : second;
-        }
-
         double sum = 0, shiftedSum = 0, squares = 0;
+        T first = T.NegativeInfinity, second = T.NegativeInfinity;
         for (int start = 0; start < row.Length; start += BlockSize)
         {
             ReadOnlySpan<T> block = row.Slice(start, Math.Min(BlockSize, row.Length - start));
-            (T blockSum, T blockShifted, T blockSquares) = FusedSums<T, TReal>(block, max);
-            sum += TReal.ToDouble(blockSum);
-            shiftedSum += TReal.ToDouble(blockShifted);
-            squares += TReal.ToDouble(blockSquares);
+            BlockSums<T> sums = FusedSums<T, TReal>(block, max);
+            sum += TReal.ToDouble(sums.Sum);
+            shiftedSum += TReal.ToDouble(sums.ShiftedSum);
+            squares += TReal.ToDouble(sums.Squares);
+            (first, second) = TopTwo(first, second, sums.First, sums.Second);
         }
 
         state.Max = max;
@@ -98,37 +88,66 @@ internal static class CpuSoftmaxRow
     }
 
     /// <summary>
-    /// One fused SIMD pass over a block: <c>u = max(x − m, −MaxFinite)</c>, <c>e = e^u</c>, and the lane sums of
-    /// <c>e</c>, <c>u·e</c> and <c>e²</c>. The clamp turns <c>−∞</c> logits into <c>e = 0</c>, <c>u·e = −0</c> instead
-    /// of NaN. Elements past the last whole vector go through the shared scalar <see cref="SoftmaxRowState{T}.AccumulateShifted"/>.
+    /// One fused SIMD pass over a block: <c>u = max(x − m, −MaxFinite)</c>, <c>e = e^u</c>, the lane sums of <c>e</c>,
+    /// <c>u·e</c> and <c>e²</c>, and lane-wise top-2 values. The clamp turns <c>−∞</c> logits into <c>e = 0</c>,
+    /// <c>u·e = −0</c> instead of NaN. The row holds no NaN here (<see cref="Build"/> returned earlier), so the
+    /// single-instruction <c>MaxNative</c>/<c>MinNative</c> are exact. Elements past the last whole vector go through
+    /// the shared scalar <see cref="SoftmaxRowState{T}.AccumulateShifted"/>.
     /// </summary>
-    private static (T Sum, T ShiftedSum, T Squares) FusedSums<T, TReal>(ReadOnlySpan<T> block, T max)
+    private static BlockSums<T> FusedSums<T, TReal>(ReadOnlySpan<T> block, T max)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
         var maxVector = new Vector<T>(max);
         var floor = new Vector<T>(-TReal.MaxFinite);
         Vector<T> sums = Vector<T>.Zero, shiftedSums = Vector<T>.Zero, squareSums = Vector<T>.Zero;
+        var firsts = new Vector<T>(T.NegativeInfinity);
+        Vector<T> seconds = firsts;
         ReadOnlySpan<Vector<T>> vectors = Vector.IsHardwareAccelerated
             ? MemoryMarshal.Cast<T, Vector<T>>(block)
             : default;
         foreach (Vector<T> x in vectors)
         {
-            Vector<T> u = Vector.Max(x - maxVector, floor);
+            Vector<T> u = Vector.MaxNative(x - maxVector, floor);
             Vector<T> e = SimdExp.ExpOfNonPositive(u);
             sums += e;
             shiftedSums += u * e;
             squareSums += e * e;
+            seconds = Vector.MaxNative(seconds, Vector.MinNative(firsts, x));
+            firsts = Vector.MaxNative(firsts, x);
         }
 
         SoftmaxRowState<T> tail = SoftmaxRowState<T>.Empty;
+        T first = T.NegativeInfinity, second = T.NegativeInfinity;
+        for (int lane = 0; lane < Vector<T>.Count && vectors.Length > 0; lane++)
+        {
+            (first, second) = TopTwo(first, second, firsts[lane], seconds[lane]);
+        }
+
         for (int i = vectors.Length * Vector<T>.Count; i < block.Length; i++)
         {
             T u = block[i] - max;
             tail.AccumulateShifted<TReal>(u > -TReal.MaxFinite ? u : -TReal.MaxFinite);
+            (first, second) = TopTwo(first, second, block[i], T.NegativeInfinity);
         }
 
-        return (Vector.Sum(sums) + tail.SumExp, Vector.Sum(shiftedSums) + tail.SumShiftedExp,
-            Vector.Sum(squareSums) + tail.SumExpSquared);
+        return new BlockSums<T>(
+            Vector.Sum(sums) + tail.SumExp, Vector.Sum(shiftedSums) + tail.SumShiftedExp,
+            Vector.Sum(squareSums) + tail.SumExpSquared, first, second);
     }
+
+    /// <summary>The two largest of the multiset {a₁, a₂, b₁, b₂} where a₁ ≥ a₂ and b₁ ≥ b₂ (a repeated maximum counts twice).</summary>
+    private static (T First, T Second) TopTwo<T>(T first, T second, T otherFirst, T otherSecond)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (otherFirst > first)
+        {
+            return (otherFirst, first > otherSecond ? first : otherSecond);
+        }
+
+        return (first, otherFirst > second ? otherFirst : second);
+    }
+
+    /// <summary>Sums and top-2 values of one block.</summary>
+    private readonly record struct BlockSums<T>(T Sum, T ShiftedSum, T Squares, T First, T Second);
 }
