@@ -33,7 +33,7 @@ internal static class ValidateCommand
 
         // Without --device: every available backend. With it: that one (auto resolves as UqContext.Create does).
         string[] backends = device is null
-            ? UqDevices.List().Where(d => d.IsAvailable).Select(d => d.Selector).ToArray()
+            ? UqDevices.List().Where(d => d.IsAvailable).OrderBy(d => PreferenceOrder(d.Backend)).Select(d => d.Selector).ToArray()
             : [device];
         var rows = new List<ValidationRow>();
         int step = 0;
@@ -61,6 +61,15 @@ internal static class ValidateCommand
             : $"validate: {failures} of {rows.Count} checks FAILED");
         return failures == 0 ? 0 : 1;
     }
+
+    /// <summary>Best device first: GPUs, then the managed SIMD backend, then ILGPU's (slow) CPU accelerator.</summary>
+    private static int PreferenceOrder(UqBackend backend) => backend switch
+    {
+        UqBackend.Cuda => 0,
+        UqBackend.OpenCL => 1,
+        UqBackend.Cpu => 2,
+        _ => 3,
+    };
 
     private static IEnumerable<ValidationRow> ValidateKernel(UqContext context, EvalKernel kernel)
     {

@@ -262,74 +262,19 @@ public static class EnsembleKernel
     private static void Write<T>(in EnsembleOutputViews<T> outputs, int sample, in EnsembleResult<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (outputs.Total.Length > 0)
-        {
-            outputs.Total[sample] = result.Total;
-        }
-
-        if (outputs.Aleatoric.Length > 0)
-        {
-            outputs.Aleatoric[sample] = result.Aleatoric;
-        }
-
-        if (outputs.EpistemicKl.Length > 0)
-        {
-            outputs.EpistemicKl[sample] = result.EpistemicKl;
-        }
-
-        if (outputs.EpistemicDifference.Length > 0)
-        {
-            outputs.EpistemicDifference[sample] = result.EpistemicDifference;
-        }
-
-        if (outputs.DualEntropy.Length > 0)
-        {
-            outputs.DualEntropy[sample] = result.DualEntropy;
-        }
-
-        if (outputs.Bregman.Length > 0)
-        {
-            outputs.Bregman[sample] = result.Bregman;
-        }
-
-        if (outputs.ExpectedMsp.Length > 0)
-        {
-            outputs.ExpectedMsp[sample] = result.ExpectedMsp;
-        }
-
-        if (outputs.MspBma.Length > 0)
-        {
-            outputs.MspBma[sample] = result.MspBma;
-        }
-
-        if (outputs.MspDual.Length > 0)
-        {
-            outputs.MspDual[sample] = result.MspDual;
-        }
-
-        if (outputs.VarianceProbabilities.Length > 0)
-        {
-            outputs.VarianceProbabilities[sample] = result.VarianceProbabilities;
-        }
-
-        if (outputs.VarianceLogits.Length > 0)
-        {
-            outputs.VarianceLogits[sample] = result.VarianceLogits;
-        }
-
-        if (outputs.NllBma.Length > 0)
-        {
-            outputs.NllBma[sample] = result.NllBma;
-        }
-
-        if (outputs.NllDual.Length > 0)
-        {
-            outputs.NllDual[sample] = result.NllDual;
-        }
-
-        if (outputs.ArgMaxBma.Length > 0)
-        {
-            outputs.ArgMaxBma[sample] = result.ArgMaxBma;
-        }
+        OptionalOutput.Store(outputs.Total, sample, result.Total);
+        OptionalOutput.Store(outputs.Aleatoric, sample, result.Aleatoric);
+        OptionalOutput.Store(outputs.EpistemicKl, sample, result.EpistemicKl);
+        OptionalOutput.Store(outputs.EpistemicDifference, sample, result.EpistemicDifference);
+        OptionalOutput.Store(outputs.DualEntropy, sample, result.DualEntropy);
+        OptionalOutput.Store(outputs.Bregman, sample, result.Bregman);
+        OptionalOutput.Store(outputs.ExpectedMsp, sample, result.ExpectedMsp);
+        OptionalOutput.Store(outputs.MspBma, sample, result.MspBma);
+        OptionalOutput.Store(outputs.MspDual, sample, result.MspDual);
+        OptionalOutput.Store(outputs.VarianceProbabilities, sample, result.VarianceProbabilities);
+        OptionalOutput.Store(outputs.VarianceLogits, sample, result.VarianceLogits);
+        OptionalOutput.Store(outputs.NllBma, sample, result.NllBma);
+        OptionalOutput.Store(outputs.NllDual, sample, result.NllDual);
+        OptionalOutput.Store(outputs.ArgMaxBma, sample, result.ArgMaxBma);
     }
 }

@@ -121,59 +121,16 @@ public static class RowStatisticsKernel
     private static void Write<T>(in RowStatisticsOutputViews<T> outputs, int row, in RowStatisticsResult<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (outputs.Lse.Length > 0)
-        {
-            outputs.Lse[row] = result.Lse;
-        }
-
-        if (outputs.Entropy.Length > 0)
-        {
-            outputs.Entropy[row] = result.Entropy;
-        }
-
-        if (outputs.Msp.Length > 0)
-        {
-            outputs.Msp[row] = result.Msp;
-        }
-
-        if (outputs.ProbabilityMargin.Length > 0)
-        {
-            outputs.ProbabilityMargin[row] = result.ProbabilityMargin;
-        }
-
-        if (outputs.LogitMargin.Length > 0)
-        {
-            outputs.LogitMargin[row] = result.LogitMargin;
-        }
-
-        if (outputs.Nll.Length > 0)
-        {
-            outputs.Nll[row] = result.Nll;
-        }
-
-        if (outputs.Brier.Length > 0)
-        {
-            outputs.Brier[row] = result.Brier;
-        }
-
-        if (outputs.Top1Correct.Length > 0)
-        {
-            outputs.Top1Correct[row] = result.Top1Correct;
-        }
-
-        if (outputs.TopKCorrect.Length > 0)
-        {
-            outputs.TopKCorrect[row] = result.TopKCorrect;
-        }
-
-        if (outputs.LabelSmoothedCrossEntropy.Length > 0)
-        {
-            outputs.LabelSmoothedCrossEntropy[row] = result.LabelSmoothedCrossEntropy;
-        }
-
-        if (outputs.ArgMax.Length > 0)
-        {
-            outputs.ArgMax[row] = result.ArgMax;
-        }
+        OptionalOutput.Store(outputs.Lse, row, result.Lse);
+        OptionalOutput.Store(outputs.Entropy, row, result.Entropy);
+        OptionalOutput.Store(outputs.Msp, row, result.Msp);
+        OptionalOutput.Store(outputs.ProbabilityMargin, row, result.ProbabilityMargin);
+        OptionalOutput.Store(outputs.LogitMargin, row, result.LogitMargin);
+        OptionalOutput.Store(outputs.Nll, row, result.Nll);
+        OptionalOutput.Store(outputs.Brier, row, result.Brier);
+        OptionalOutput.Store(outputs.Top1Correct, row, result.Top1Correct);
+        OptionalOutput.Store(outputs.TopKCorrect, row, result.TopKCorrect);
+        OptionalOutput.Store(outputs.LabelSmoothedCrossEntropy, row, result.LabelSmoothedCrossEntropy);
+        OptionalOutput.Store(outputs.ArgMax, row, result.ArgMax);
     }
 }
