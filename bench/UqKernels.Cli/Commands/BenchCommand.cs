@@ -19,6 +19,7 @@ internal static class BenchCommand
         new("entropy", EntropyBench.Prepare),
         new("ensemble", EnsembleBench.Prepare),
         new("token", TokenBench.Prepare),
+        new("vmf", VmfBench.Prepare),
         new("memory", MemoryBench.Prepare),
     ];
 

@@ -100,6 +100,7 @@ internal static class EvalKernels
         new EnsembleEval(),
         new CalibrationEval(),
         new SemanticEntropyEval(),
+        new VmfEval(),
     ];
 
     public static EvalKernel Find(string name) =>

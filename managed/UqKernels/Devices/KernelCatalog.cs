@@ -3,6 +3,7 @@ using UqKernels.Kernels.Calibration;
 using UqKernels.Kernels.Ensemble;
 using UqKernels.Kernels.Entropy;
 using UqKernels.Kernels.Semantic;
+using UqKernels.Kernels.Vmf;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels;
@@ -35,7 +36,13 @@ public static class KernelCatalog
         Grouped("Calibration/f32", CalibrationKernel.Run<float, Real32>),
         Grouped("Calibration/f64", CalibrationKernel.Run<double, Real64>),
         Grouped("SemanticEntropy/f64", SemanticEntropyKernel.Run<double, Real64>),
+        AutoGrouped("Vmf/f32", VmfKernel.Run<float, Real32>),
+        AutoGrouped("Vmf/f64", VmfKernel.Run<double, Real64>),
+        AutoGrouped("VmfPerElement/f32", VmfKernel.RunPerElement<float, Real32>),
+        AutoGrouped("VmfPerElement/f64", VmfKernel.RunPerElement<double, Real64>),
     ];
 
     private static KernelEntry Grouped(string name, Delegate kernel) => new(name, kernel.Method, true);
+
+    private static KernelEntry AutoGrouped(string name, Delegate kernel) => new(name, kernel.Method, false);
 }
