@@ -50,6 +50,7 @@ case "$command" in
     install_prerequisites
     dotnet build bench/UqKernels.Cli -c Release
     /usr/bin/python3 bench/run_benchmarks.py "$@"
+    /usr/bin/python3 bench/run_vmf_benchmarks.py
     ;;
   *)
     echo "usage: ./build.sh test | validate [--device D] | bench" >&2

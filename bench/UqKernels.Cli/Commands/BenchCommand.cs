@@ -3,14 +3,27 @@ using System.Globalization;
 
 namespace UqKernels.Cli.Commands;
 
+/// <summary>What a bench kernel's amount counts, and so how its throughput is reported.</summary>
+internal enum BenchUnit
+{
+    /// <summary>Bytes of input read; throughput in GB/s (streaming kernels).</summary>
+    Bytes,
+
+    /// <summary>Function evaluations; throughput in millions per second (special functions).</summary>
+    Evaluations,
+}
+
 /// <summary>A kernel timed by <c>uqk bench</c>: inputs built once, then one call per run.</summary>
 /// <param name="Name">The bench name.</param>
-/// <param name="Prepare">Builds the inputs for the context and options; returns the timed call and the bytes it reads.</param>
-internal sealed record BenchKernel(string Name, Func<UqContext, CommandLine, (Action Run, long Bytes, string Description)> Prepare);
+/// <param name="Prepare">Builds the inputs for the context and options; returns the timed call and the amount of work per call.</param>
+/// <param name="Unit">What the amount counts.</param>
+internal sealed record BenchKernel(
+    string Name, Func<UqContext, CommandLine, (Action Run, long Amount, string Description)> Prepare, BenchUnit Unit = BenchUnit.Bytes);
 
 /// <summary>
 /// <c>uqk bench KERNEL [--device D] [--repeats N] [size options]</c>: times the kernel alone (inputs already in memory,
-/// one warm-up call, median of N runs) and ends with one line <c>KERNEL SECONDS GBPS</c>.
+/// one warm-up call, median of N runs) and ends with one line <c>KERNEL SECONDS GBPS</c> (streaming kernels) or
+/// <c>KERNEL SECONDS MEVALS_PER_S</c> (special functions such as <c>vmf</c>).
 /// </summary>
 internal static class BenchCommand
 {
@@ -19,7 +32,7 @@ internal static class BenchCommand
         new("entropy", EntropyBench.Prepare),
         new("ensemble", EnsembleBench.Prepare),
         new("token", TokenBench.Prepare),
-        new("vmf", VmfBench.Prepare),
+        new("vmf", VmfBench.Prepare, BenchUnit.Evaluations),
         new("memory", MemoryBench.Prepare),
     ];
 
@@ -42,7 +55,7 @@ internal static class BenchCommand
         }
 
         Console.Error.WriteLine($"[bench] preparing {kernel.Name} on {context}");
-        (Action run, long bytes, string description) = kernel.Prepare(context, line);
+        (Action run, long amount, string description) = kernel.Prepare(context, line);
         line.RejectUnused();
         Console.Error.WriteLine($"[bench] {description}: warm-up");
         run();
@@ -57,10 +70,12 @@ internal static class BenchCommand
 
         Array.Sort(seconds);
         double median = seconds[repeats / 2];
-        double gigabytesPerSecond = bytes / median / 1e9;
+        (double throughput, string unit) = kernel.Unit == BenchUnit.Bytes
+            ? (amount / median / 1e9, "GB/s of input")
+            : (amount / median / 1e6, "M evaluations/s");
         Console.WriteLine($"{description} on {context}: median {median * 1e3:0.000} ms over {repeats} runs "
-            + $"(min {seconds[0] * 1e3:0.000} ms), {gigabytesPerSecond:0.00} GB/s of input");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kernel.Name} {median:0.000000} {gigabytesPerSecond:0.000}"));
+            + $"(min {seconds[0] * 1e3:0.000} ms), {throughput:0.00} {unit}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kernel.Name} {median:0.000000} {throughput:0.000}"));
         return 0;
     }
 }

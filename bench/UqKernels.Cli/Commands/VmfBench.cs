@@ -3,7 +3,7 @@ namespace UqKernels.Cli.Commands;
 /// <summary>
 /// The batched von Mises–Fisher scalars: 1,000,000 κ log-uniform in [1e−3, 1e4] at d = 512 in f64, log C and A
 /// requested together (what a vMF loss needs per sample); <c>--count</c>, <c>--dim</c> and <c>--dtype f64|f32</c>
-/// change it. Bytes counted are the κ read.
+/// change it. The amount is the number of κ evaluated (log C and A count as one evaluation).
 /// </summary>
 internal static class VmfBench
 {
@@ -33,7 +33,7 @@ internal static class VmfBench
                 double[] logC = new double[count];
                 double[] a = new double[count];
                 return (() => context.VonMisesFisher(kappa, dim, new VmfOutputs<double> { LogNormalizer = logC, MeanResultantLength = a }),
-                    kappa.LongLength * sizeof(double), description);
+                    kappa.LongLength, description);
             }
 
             case "f32":
@@ -42,7 +42,7 @@ internal static class VmfBench
                 float[] logC = new float[count];
                 float[] a = new float[count];
                 return (() => context.VonMisesFisher(narrow, dim, new VmfOutputs<float> { LogNormalizer = logC, MeanResultantLength = a }),
-                    narrow.LongLength * sizeof(float), description);
+                    narrow.LongLength, description);
             }
 
             default:
