@@ -1,0 +1,51 @@
+using System.Runtime.CompilerServices;
+
+namespace UqKernels;
+
+/// <summary>
+/// Float → order-preserving unsigned keys (uq_metrics.md §2.1): <c>key(a) &lt; key(b) ⇔ a &lt; b</c> and
+/// <c>key(a) = key(b) ⇔ a = b</c> for non-NaN a, b. −0 is canonicalised to +0 first, so the two zeros are one key;
+/// ±∞ map to the extreme keys of the non-NaN values. NaN keys are meaningless (their position depends on the NaN's
+/// sign bit) and must be filtered with <see cref="IsNaN(float)"/> before the sort.
+/// </summary>
+internal static class RankingKeys
+{
+    /// <summary>The ascending key of <paramref name="value"/>: <c>v ^ (sign(v) ? 0xFFFFFFFF : 0x80000000)</c> with <c>v = bits(value + 0)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Key(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        bits = (bits & 0x7FFF_FFFFu) == 0 ? 0u : bits; // −0 → +0
+        uint mask = (uint)((int)bits >> 31) | 0x8000_0000u;
+        return bits ^ mask;
+    }
+
+    /// <summary>The 64-bit analogue of <see cref="Key(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Key(double value)
+    {
+        ulong bits = BitConverter.DoubleToUInt64Bits(value);
+        bits = (bits & 0x7FFF_FFFF_FFFF_FFFFul) == 0 ? 0ul : bits; // −0 → +0
+        ulong mask = (ulong)((long)bits >> 63) | 0x8000_0000_0000_0000ul;
+        return bits ^ mask;
+    }
+
+    /// <summary>True for any NaN (quiet or signalling, either sign).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsNaN(float value) => float.IsNaN(value);
+
+    /// <summary>True for any NaN (quiet or signalling, either sign).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsNaN(double value) => double.IsNaN(value);
+
+    /// <summary>
+    /// The packed 33-bit sort key <c>(key &lt;&lt; 1) | label</c>: sorting it ascending orders by score, and inside a tie
+    /// group puts every negative before every positive (what the single-pass AUROC scan relies on).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Pack(uint key, byte label) => ((ulong)key << 1) | label;
+
+    /// <summary>The score key of a packed key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Unpack(ulong packed) => (uint)(packed >> 1);
+}
