@@ -32,8 +32,9 @@ case "$command" in
     status=0
     dotnet test UqKernels.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
     # The plain closing line CI reads: counts taken from the runner's own summary.
-    passed=$(grep -E '^\s+Passed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-    failed=$(grep -E '^\s+Failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+    # awk, not grep: a grep that matches nothing exits 1 and would stop this script (set -e, pipefail).
+    passed=$(awk '/^[[:space:]]+Passed: [0-9]+/ {s += $2} END {print s + 0}' "$log")
+    failed=$(awk '/^[[:space:]]+Failed: [0-9]+/ {s += $2} END {print s + 0}' "$log")
     rm -f "$log"
     echo "tests: ${passed} passed, ${failed} failed"
     if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
