@@ -177,23 +177,10 @@ public static class EnsembleKernel
                     state.Push<TReal>(x - rowMax, column, T.Zero, -1);
                 }
 
-                states[thread] = state;
-                Group.Barrier();
-                for (int offset = groupSize / 2; offset > 0; offset /= 2)
-                {
-                    if (thread < offset)
-                    {
-                        SoftmaxRowState<T> merged = states[thread];
-                        merged.Merge<TReal>(states[thread + offset]);
-                        states[thread] = merged;
-                    }
-
-                    Group.Barrier();
-                }
-
+                SoftmaxRowState<T> complete =
+                    GroupTree.Reduce<SoftmaxRowState<T>, SoftmaxStateMerge<T, TReal>>(states, state);
                 if (thread == 0)
                 {
-                    SoftmaxRowState<T> complete = states[0];
                     memberSums.Add<TReal>(complete);
                     statistics[statisticsStart + (2L * member)] = rowMax;
                     statistics[statisticsStart + (2L * member) + 1] =

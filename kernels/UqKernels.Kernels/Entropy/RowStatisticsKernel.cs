@@ -93,28 +93,11 @@ public static class RowStatisticsKernel
                 state.Push<TReal>(x, column, labelLogit, label);
             }
 
-            states[thread] = state;
-            Group.Barrier();
-            for (int offset = groupSize / 2; offset > 0; offset /= 2)
-            {
-                if (thread < offset)
-                {
-                    SoftmaxRowState<T> merged = states[thread];
-                    merged.Merge<TReal>(states[thread + offset]);
-                    states[thread] = merged;
-                }
-
-                Group.Barrier();
-            }
-
+            SoftmaxRowState<T> total = GroupTree.Reduce<SoftmaxRowState<T>, SoftmaxStateMerge<T, TReal>>(states, state);
             if (thread == 0)
             {
-                RowStatisticsResult<T> result =
-                    RowStatistics.Finalize<T, TReal>(states[0], labelLogit, label, parameters);
-                Write(outputs, row, result);
+                Write(outputs, row, RowStatistics.Finalize<T, TReal>(total, labelLogit, label, parameters));
             }
-
-            Group.Barrier();
         }
     }
 

@@ -122,3 +122,14 @@ public static class SoftTargetCrossEntropy
         return (state.TargetSum * TReal.Log(state.Softmax.SumExp)) - state.TargetDot;
     }
 }
+
+/// <summary><see cref="SoftTargetRowState{T}"/>'s merge as a group-reduction operator.</summary>
+/// <typeparam name="T">The compute type.</typeparam>
+/// <typeparam name="TReal">Its functions.</typeparam>
+public readonly struct SoftTargetStateMerge<T, TReal> : IGroupMerge<SoftTargetRowState<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TReal : struct, IReal<T>
+{
+    /// <inheritdoc/>
+    public static void Merge(ref SoftTargetRowState<T> target, in SoftTargetRowState<T> other) => target.Merge<TReal>(other);
+}

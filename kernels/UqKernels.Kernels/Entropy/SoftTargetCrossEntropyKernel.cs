@@ -44,30 +44,12 @@ public static class SoftTargetCrossEntropyKernel
                 state.Push<TReal>(logits[rowStart + column], targets[rowStart + column], column);
             }
 
-            states[thread] = state;
-            Group.Barrier();
-            for (int offset = groupSize / 2; offset > 0; offset /= 2)
-            {
-                if (thread < offset)
-                {
-                    // Both operands are copied out of shared memory first, so the nested softmax state is merged from
-                    // a private value (no pointer into a nested field of a shared-memory struct).
-                    SoftTargetRowState<T> merged = states[thread];
-                    SoftTargetRowState<T> other = states[thread + offset];
-                    merged.Merge<TReal>(other);
-                    states[thread] = merged;
-                }
-
-                Group.Barrier();
-            }
-
+            SoftTargetRowState<T> total =
+                GroupTree.Reduce<SoftTargetRowState<T>, SoftTargetStateMerge<T, TReal>>(states, state);
             if (thread == 0)
             {
-                SoftTargetRowState<T> total = states[0];
                 output[row] = SoftTargetCrossEntropy.Finalize<T, TReal>(total);
             }
-
-            Group.Barrier();
         }
     }
 }

@@ -169,3 +169,14 @@ public struct SoftmaxRowState<T>
         SumExpSquared *= scale * scale;
     }
 }
+
+/// <summary><see cref="SoftmaxRowState{T}.Merge"/> as a group-reduction operator.</summary>
+/// <typeparam name="T">The compute type.</typeparam>
+/// <typeparam name="TReal">Its functions.</typeparam>
+public readonly struct SoftmaxStateMerge<T, TReal> : IGroupMerge<SoftmaxRowState<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TReal : struct, IReal<T>
+{
+    /// <inheritdoc/>
+    public static void Merge(ref SoftmaxRowState<T> target, in SoftmaxRowState<T> other) => target.Merge<TReal>(other);
+}
