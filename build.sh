@@ -6,17 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-install_prerequisites() {
-  # clang-14 checks the generated OpenCL C; Debian's numpy/scipy/sklearn/mpmath regenerate reference vectors and run
-  # the baselines (tests themselves never need Python).
-  local missing=()
-  command -v clang-14 >/dev/null 2>&1 || missing+=(clang-14)
-  /usr/bin/python3 -c "import numpy, scipy, sklearn, mpmath" >/dev/null 2>&1 || missing+=(python3-numpy python3-scipy python3-sklearn python3-mpmath)
-  if [ ${#missing[@]} -gt 0 ]; then
+# Installs the named Debian packages when a probe command fails (root needed; CI runs as root).
+install_if_missing() {
+  local probe=$1
+  shift
+  if ! eval "$probe" >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     else
-      echo "build.sh: missing ${missing[*]}; install them with apt-get (root needed)" >&2
+      echo "build.sh: missing $*; install them with apt-get (root needed)" >&2
     fi
   fi
 }
@@ -26,7 +24,8 @@ shift || true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 case "$command" in
   test)
-    install_prerequisites
+    # clang-14 checks the generated OpenCL C (a fresh machine of this kind ships it); tests need no Python.
+    install_if_missing "command -v clang-14" clang-14
     dotnet build UqKernels.sln -c Release
     log=$(mktemp)
     status=0
@@ -48,7 +47,9 @@ case "$command" in
     dotnet bench/UqKernels.Cli/bin/Release/net10.0/uqk.dll validate "$@"
     ;;
   bench)
-    install_prerequisites
+    # The numpy / scipy baselines and the reference generators use Debian's packages through /usr/bin/python3.
+    install_if_missing '/usr/bin/python3 -c "import numpy, scipy, sklearn, mpmath"' \
+      python3-numpy python3-scipy python3-sklearn python3-mpmath
     dotnet build bench/UqKernels.Cli -c Release
     /usr/bin/python3 bench/run_benchmarks.py "$@"
     /usr/bin/python3 bench/run_vmf_benchmarks.py
