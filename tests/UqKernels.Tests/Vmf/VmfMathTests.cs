@@ -40,8 +40,6 @@ public sealed class VmfMathTests(ITestOutputHelper output)
         [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 17, 24, 25, 26, 27, 31, 32, 33, 58, 59, 60, 61, 62, 63, 64, 65, 100,
          127, 128, 129, 255, 256, 512, 513, 1000, 1024, 2047, 2048, 4096, 4097, 8192, 16384, 32767, 65535, 65536];
 
-    private static string DataFolder => Path.Combine(Validation.ReferenceCase.DataRoot, "vmf");
-
     // ------------------------------------------------------------------------------------------------------------
     // mpmath reference vectors
     // ------------------------------------------------------------------------------------------------------------
@@ -49,9 +47,9 @@ public sealed class VmfMathTests(ITestOutputHelper output)
     [Fact]
     public void ReferenceScalars_F64_WithinIssueTolerances()
     {
-        Scalars reference = Scalars.Load();
-        var actual = Scalars.Compute<double, Real64>(reference.D, reference.Kappa);
-        var report = new ErrorReport("f64", reference);
+        VmfScalarTable reference = VmfScalarTable.Load();
+        var actual = VmfScalarTable.Compute<double, Real64>(reference.D, reference.Kappa);
+        var report = new VmfErrorReport("f64", reference.D, reference.Kappa);
         report.Scaled("log C", reference.LogC, actual.LogC, Issue.F64LogC);
         report.Scaled("ΔL", reference.DeltaLogC, actual.DeltaLogC, Issue.F64LogC);
         report.Scaled("logCe", reference.LogCe, actual.LogCe, Issue.F64LogC);
@@ -68,9 +66,9 @@ public sealed class VmfMathTests(ITestOutputHelper output)
     [Fact]
     public void ReferenceScalars_F32_WithinIssueTolerances()
     {
-        Scalars reference = Scalars.Load();
-        var actual = Scalars.Compute<float, Real32>(reference.D, reference.Kappa);
-        var report = new ErrorReport("f32", reference);
+        VmfScalarTable reference = VmfScalarTable.Load();
+        var actual = VmfScalarTable.Compute<float, Real32>(reference.D, reference.Kappa);
+        var report = new VmfErrorReport("f32", reference.D, reference.Kappa);
         report.Scaled("log C", reference.LogC, actual.LogC, Issue.F32LogC);
         report.Scaled("ΔL", reference.DeltaLogC, actual.DeltaLogC, Issue.F32LogC);
         report.Scaled("logCe", reference.LogCe, actual.LogCe, Issue.F32LogC);
@@ -172,7 +170,7 @@ public sealed class VmfMathTests(ITestOutputHelper output)
             elkScale[i] = Math.Max(1, ElkTermSize(p.D[i], p.Kappa1[i], p.Kappa2[i], p.OneMinusCos[i], p.Rho[i]));
         }
 
-        var report = new ErrorReport(dtype, p.D, p.Kappa1);
+        var report = new VmfErrorReport(dtype, p.D, p.Kappa1);
         report.Scaled("KL(p₁‖p₂)", p.Kl, kl, klTolerance);
         report.ScaledBy("∂KL/∂κ₁", p.DklDkappa1, dkl1, dkl1Scale, derivativeTolerance);
         report.ScaledBy("∂KL/∂κ₂", p.DklDkappa2, dkl2, dkl2Scale, derivativeTolerance);
@@ -813,67 +811,6 @@ public sealed class VmfMathTests(ITestOutputHelper output)
     // Reference data and reports
     // ------------------------------------------------------------------------------------------------------------
 
-    private sealed class Scalars
-    {
-        public required int[] D { get; init; }
-        public required double[] Kappa { get; init; }
-        public required double[] LogC { get; init; }
-        public required double[] DeltaLogC { get; init; }
-        public required double[] LogCe { get; init; }
-        public required double[] A { get; init; }
-        public required double[] OneMinusA { get; init; }
-        public required double[] APrime { get; init; }
-        public required double[] Entropy { get; init; }
-        public required double[] KlUniform { get; init; }
-        public double[] KlUniformDerivative { get; init; } = [];
-        public double[] EntropyDerivative { get; init; } = [];
-
-        public static Scalars Load() => new()
-        {
-            D = Read("scalar_d").ToInt32("d"),
-            Kappa = Read("scalar_kappa").ToFloat64(),
-            LogC = Read("scalar_log_c").ToFloat64(),
-            DeltaLogC = Read("scalar_delta_log_c").ToFloat64(),
-            LogCe = Read("scalar_log_ce").ToFloat64(),
-            A = Read("scalar_a").ToFloat64(),
-            OneMinusA = Read("scalar_one_minus_a").ToFloat64(),
-            APrime = Read("scalar_a_prime").ToFloat64(),
-            Entropy = Read("scalar_entropy").ToFloat64(),
-            KlUniform = Read("scalar_kl_uniform").ToFloat64(),
-        };
-
-        public static Scalars Compute<T, TReal>(int[] d, double[] kappa)
-            where T : unmanaged, IFloatingPointIeee754<T>
-            where TReal : struct, IReal<T>
-        {
-            int n = d.Length;
-            var all = new VmfScalars<T>[n];
-            for (int i = 0; i < n; i++)
-            {
-                T k = TReal.FromDouble(kappa[i]);
-                Assert.Equal(kappa[i], TReal.ToDouble(k)); // every reference κ is exact in f32
-                all[i] = VmfMath.Evaluate<T, TReal>(VmfMath.Order<T, TReal>(d[i]), k);
-            }
-
-            double[] Take(Func<VmfScalars<T>, T> pick) => all.Select(s => TReal.ToDouble(pick(s))).ToArray();
-            return new Scalars
-            {
-                D = d,
-                Kappa = kappa,
-                LogC = Take(s => s.LogNormalizer),
-                DeltaLogC = Take(s => s.LogNormalizerDelta),
-                LogCe = Take(s => s.ScaledLogNormalizer),
-                A = Take(s => s.MeanResultantLength),
-                OneMinusA = Take(s => s.OneMinusMeanResultantLength),
-                APrime = Take(s => s.MeanResultantLengthDerivative),
-                Entropy = Take(s => s.Entropy),
-                KlUniform = Take(s => s.KlToUniform),
-                KlUniformDerivative = Take(s => s.KlToUniformDerivative),
-                EntropyDerivative = Take(s => s.EntropyDerivative),
-            };
-        }
-    }
-
     private sealed class Pairs
     {
         public required int[] D { get; init; }
@@ -890,17 +827,17 @@ public sealed class VmfMathTests(ITestOutputHelper output)
 
         public static Pairs Load() => new()
         {
-            D = Read("pair_d").ToInt32("d"),
-            Kappa1 = Read("pair_kappa1").ToFloat64(),
-            Kappa2 = Read("pair_kappa2").ToFloat64(),
-            OneMinusCos = Read("pair_one_minus_cos").ToFloat64(),
-            Rho = Read("pair_rho").ToFloat64(),
-            Kl = Read("pair_kl").ToFloat64(),
-            DklDkappa1 = Read("pair_dkl_dkappa1").ToFloat64(),
-            DklDkappa2 = Read("pair_dkl_dkappa2").ToFloat64(),
-            Elk = Read("pair_elk").ToFloat64(),
-            LogDensity = Read("pair_log_density").ToFloat64(),
-            DlogDensityDkappa = Read("pair_dlog_density_dkappa").ToFloat64(),
+            D = VmfData.Read("pair_d").ToInt32("d"),
+            Kappa1 = VmfData.Read("pair_kappa1").ToFloat64(),
+            Kappa2 = VmfData.Read("pair_kappa2").ToFloat64(),
+            OneMinusCos = VmfData.Read("pair_one_minus_cos").ToFloat64(),
+            Rho = VmfData.Read("pair_rho").ToFloat64(),
+            Kl = VmfData.Read("pair_kl").ToFloat64(),
+            DklDkappa1 = VmfData.Read("pair_dkl_dkappa1").ToFloat64(),
+            DklDkappa2 = VmfData.Read("pair_dkl_dkappa2").ToFloat64(),
+            Elk = VmfData.Read("pair_elk").ToFloat64(),
+            LogDensity = VmfData.Read("pair_log_density").ToFloat64(),
+            DlogDensityDkappa = VmfData.Read("pair_dlog_density_dkappa").ToFloat64(),
         };
     }
 
@@ -921,64 +858,6 @@ public sealed class VmfMathTests(ITestOutputHelper output)
             + (rho * Math.Abs(VmfMath.ScaledLogNormalizerDifference<double, Real64>(order, second, third)))
             + Math.Abs(((2 * rho) - 1) * third.ScaledLogNormalizer)
             + (rho * Math.Abs(k1 + k2 - norm));
-    }
-
-    private static NpyArray Read(string name) => NpyArray.Read(Path.Combine(DataFolder, name + ".npy"));
-
-    /// <summary>Collects, per output, the worst error against its bound; reports all and fails on any excess.</summary>
-    private sealed class ErrorReport(string dtype, int[] d, double[] kappa)
-    {
-        private readonly List<string> _lines = [];
-        private readonly List<string> _failures = [];
-
-        public ErrorReport(string dtype, Scalars reference)
-            : this(dtype, reference.D, reference.Kappa)
-        {
-        }
-
-        public void Scaled(string name, double[] expected, double[] actual, double tolerance) =>
-            Add(name, expected, actual, expected.Select(e => Math.Max(1, Math.Abs(e))).ToArray(), tolerance, "·max(1,|ref|)");
-
-        public void Relative(string name, double[] expected, double[] actual, double tolerance) =>
-            Add(name, expected, actual, expected.Select(Math.Abs).ToArray(), tolerance, " relative");
-
-        public void ScaledBy(string name, double[] expected, double[] actual, double[] scale, double tolerance) =>
-            Add(name, expected, actual, scale.Select((s, i) => Math.Max(s, Math.Abs(expected[i]))).ToArray(), tolerance, "·max(|ref|, Σ|terms|)");
-
-        private void Add(string name, double[] expected, double[] actual, double[] scale, double tolerance, string kind)
-        {
-            double worst = 0;
-            int at = -1;
-            for (int i = 0; i < expected.Length; i++)
-            {
-                double error = double.IsFinite(actual[i]) ? Math.Abs(actual[i] - expected[i]) : double.PositiveInfinity;
-                double normalised = scale[i] == 0 ? (error == 0 ? 0 : double.PositiveInfinity) : error / scale[i];
-                if (at < 0 || normalised > worst)
-                {
-                    worst = normalised;
-                    at = i;
-                }
-            }
-
-            string line = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{dtype} {name}: max error {worst:E2}{kind} (bound {tolerance:E0}) at d={d[at]}, κ={kappa[at]:R}: ref {expected[at]:R}, got {actual[at]:R}");
-            _lines.Add(line);
-            if (!(worst <= tolerance))
-            {
-                _failures.Add(line);
-            }
-        }
-
-        public void Finish(ITestOutputHelper output)
-        {
-            foreach (string line in _lines)
-            {
-                output.WriteLine(line);
-            }
-
-            Assert.True(_failures.Count == 0, string.Join("\n", _failures));
-        }
     }
 
     private static double[] Multiply(double[] a, double[] b) => a.Select((v, i) => v * b[i]).ToArray();

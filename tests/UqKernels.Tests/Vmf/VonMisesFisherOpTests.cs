@@ -57,12 +57,12 @@ public sealed class VonMisesFisherOpTests(ITestOutputHelper output)
     [MemberData(nameof(AllBackends))]
     public void ReferencePoints_F64_WithinIssueTolerances(string backend) => Backends.With(backend, context =>
     {
-        Reference reference = Reference.Load(Backends.IsSlow(backend) ? 8 : 1);
+        VmfScalarTable reference = VmfScalarTable.Load(Backends.IsSlow(backend) ? 8 : 1);
         double[][] single = RunPerDimension<double>(context, reference.Kappa, reference.D);
         double[][] perElement = Run<double>(context, reference.Kappa, reference.D);
-        var report = new ErrorReport($"f64 {backend}", reference);
-        Check(report, single, "", Issue.F64LogC, Issue.F64A, Issue.F64OneMinusA, Issue.F64APrime, Issue.F64Info, Issue.F64Info);
-        Check(report, perElement, " (per-element d)", Issue.F64LogC, Issue.F64A, Issue.F64OneMinusA, Issue.F64APrime, Issue.F64Info, Issue.F64Info);
+        var report = new VmfErrorReport($"f64 {backend}", reference.D, reference.Kappa);
+        Check(report, reference, single, "", Issue.F64LogC, Issue.F64A, Issue.F64OneMinusA, Issue.F64APrime, Issue.F64Info, Issue.F64Info);
+        Check(report, reference, perElement, " (per-element d)", Issue.F64LogC, Issue.F64A, Issue.F64OneMinusA, Issue.F64APrime, Issue.F64Info, Issue.F64Info);
         report.Finish(output);
         AssertSameOnCpuBackends(backend, single, perElement);
     });
@@ -71,23 +71,22 @@ public sealed class VonMisesFisherOpTests(ITestOutputHelper output)
     [MemberData(nameof(AllBackends))]
     public void ReferencePoints_F32_WithinIssueTolerances(string backend) => Backends.With(backend, context =>
     {
-        Reference reference = Reference.Load(Backends.IsSlow(backend) ? 8 : 1);
+        VmfScalarTable reference = VmfScalarTable.Load(Backends.IsSlow(backend) ? 8 : 1);
         float[] kappa = reference.Kappa.Select(k => (float)k).ToArray();
         Assert.Equal(reference.Kappa, kappa.Select(k => (double)k)); // every reference κ is exact in f32
         double[][] single = RunPerDimension<float>(context, kappa, reference.D);
         double[][] perElement = Run<float>(context, kappa, reference.D);
-        var report = new ErrorReport($"f32 {backend}", reference);
-        Check(report, single, "", Issue.F32LogC, Issue.F32A, Issue.F32OneMinusA, Issue.F32APrime, Issue.F32Entropy, Issue.F32Kl);
-        Check(report, perElement, " (per-element d)", Issue.F32LogC, Issue.F32A, Issue.F32OneMinusA, Issue.F32APrime, Issue.F32Entropy, Issue.F32Kl);
+        var report = new VmfErrorReport($"f32 {backend}", reference.D, reference.Kappa);
+        Check(report, reference, single, "", Issue.F32LogC, Issue.F32A, Issue.F32OneMinusA, Issue.F32APrime, Issue.F32Entropy, Issue.F32Kl);
+        Check(report, reference, perElement, " (per-element d)", Issue.F32LogC, Issue.F32A, Issue.F32OneMinusA, Issue.F32APrime, Issue.F32Entropy, Issue.F32Kl);
         report.Finish(output);
         AssertSameOnCpuBackends(backend, single, perElement);
     });
 
     private static void Check(
-        ErrorReport report, double[][] actual, string suffix, double logC, double a, double oneMinusA, double aPrime,
+        VmfErrorReport report, VmfScalarTable r, double[][] actual, string suffix, double logC, double a, double oneMinusA, double aPrime,
         double entropy, double kl)
     {
-        Reference r = report.Reference;
         double[] kappaAPrime = r.Kappa.Select((k, i) => k * r.APrime[i]).ToArray();
         report.Scaled("log C" + suffix, r.LogC, actual[0], logC);
         report.Scaled("ΔL" + suffix, r.DeltaLogC, actual[1], logC);
@@ -488,97 +487,4 @@ public sealed class VonMisesFisherOpTests(ITestOutputHelper output)
         return result;
     }
 
-    /// <summary>The mpmath scalar reference of tests/data/vmf (every <c>stride</c>-th point).</summary>
-    private sealed class Reference
-    {
-        public required int[] D { get; init; }
-        public required double[] Kappa { get; init; }
-        public required double[] LogC { get; init; }
-        public required double[] DeltaLogC { get; init; }
-        public required double[] LogCe { get; init; }
-        public required double[] A { get; init; }
-        public required double[] OneMinusA { get; init; }
-        public required double[] APrime { get; init; }
-        public required double[] Entropy { get; init; }
-        public required double[] KlUniform { get; init; }
-
-        public static Reference Load(int stride)
-        {
-            int[] d = Read("scalar_d").ToInt32("d");
-            int[] keep = Enumerable.Range(0, d.Length).Where(i => i % stride == 0).ToArray();
-            double[] Take(string name)
-            {
-                double[] all = Read(name).ToFloat64();
-                return keep.Select(i => all[i]).ToArray();
-            }
-
-            return new Reference
-            {
-                D = keep.Select(i => d[i]).ToArray(),
-                Kappa = Take("scalar_kappa"),
-                LogC = Take("scalar_log_c"),
-                DeltaLogC = Take("scalar_delta_log_c"),
-                LogCe = Take("scalar_log_ce"),
-                A = Take("scalar_a"),
-                OneMinusA = Take("scalar_one_minus_a"),
-                APrime = Take("scalar_a_prime"),
-                Entropy = Take("scalar_entropy"),
-                KlUniform = Take("scalar_kl_uniform"),
-            };
-        }
-
-        private static NpyArray Read(string name) =>
-            NpyArray.Read(Path.Combine(ReferenceCase.DataRoot, "vmf", name + ".npy"));
-    }
-
-    /// <summary>Collects, per output, the worst error against its bound; reports all and fails on any excess.</summary>
-    private sealed class ErrorReport(string label, Reference reference)
-    {
-        private readonly List<string> _lines = [];
-        private readonly List<string> _failures = [];
-
-        public Reference Reference { get; } = reference;
-
-        public void Scaled(string name, double[] expected, double[] actual, double tolerance) =>
-            Add(name, expected, actual, expected.Select(e => Math.Max(1, Math.Abs(e))).ToArray(), tolerance, "·max(1,|ref|)");
-
-        public void Relative(string name, double[] expected, double[] actual, double tolerance) =>
-            Add(name, expected, actual, expected.Select(Math.Abs).ToArray(), tolerance, " relative");
-
-        private void Add(string name, double[] expected, double[] actual, double[] scale, double tolerance, string kind)
-        {
-            double worst = 0;
-            int at = 0;
-            for (int i = 0; i < expected.Length; i++)
-            {
-                double error = double.IsFinite(actual[i]) ? Math.Abs(actual[i] - expected[i]) : double.PositiveInfinity;
-                double normalised = scale[i] == 0 ? (error == 0 ? 0 : double.PositiveInfinity) : error / scale[i];
-                if (!(normalised <= worst))
-                {
-                    worst = normalised;
-                    at = i;
-                }
-            }
-
-            string line = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{label} {name}: max error {worst:E2}{kind} (bound {tolerance:E0}) at d={Reference.D[at]}, κ={Reference.Kappa[at]:R}: ref {expected[at]:R}, got {actual[at]:R}");
-            _lines.Add(line);
-            if (!(worst <= tolerance))
-            {
-                _failures.Add(line);
-            }
-        }
-
-        public void Finish(ITestOutputHelper sink)
-        {
-            sink.WriteLine($"{label}: {Reference.D.Length} reference points");
-            foreach (string line in _lines)
-            {
-                sink.WriteLine(line);
-            }
-
-            Assert.True(_failures.Count == 0, string.Join("\n", _failures));
-        }
-    }
 }
