@@ -11,6 +11,9 @@ internal enum BenchUnit
 
     /// <summary>Function evaluations; throughput in millions per second (special functions).</summary>
     Evaluations,
+
+    /// <summary>Scores ranked; throughput in millions of scores per second (ranking metrics).</summary>
+    Scores,
 }
 
 /// <summary>A kernel timed by <c>uqk bench</c>: inputs built once, then one call per run.</summary>
@@ -23,7 +26,8 @@ internal sealed record BenchKernel(
 /// <summary>
 /// <c>uqk bench KERNEL [--device D] [--repeats N] [size options]</c>: times the kernel alone (inputs already in memory,
 /// one warm-up call, median of N runs) and ends with one line <c>KERNEL SECONDS GBPS</c> (streaming kernels) or
-/// <c>KERNEL SECONDS MEVALS_PER_S</c> (special functions such as <c>vmf</c>).
+/// <c>KERNEL SECONDS MEVALS_PER_S</c> (special functions such as <c>vmf</c>) or <c>KERNEL SECONDS MSCORES_PER_S</c>
+/// (ranking metrics such as <c>auroc</c>).
 /// </summary>
 internal static class BenchCommand
 {
@@ -33,6 +37,7 @@ internal static class BenchCommand
         new("ensemble", EnsembleBench.Prepare),
         new("token", TokenBench.Prepare),
         new("vmf", VmfBench.Prepare, BenchUnit.Evaluations),
+        new("auroc", AurocBench.Prepare, BenchUnit.Scores),
         new("memory", MemoryBench.Prepare),
     ];
 
@@ -70,9 +75,12 @@ internal static class BenchCommand
 
         Array.Sort(seconds);
         double median = seconds[repeats / 2];
-        (double throughput, string unit) = kernel.Unit == BenchUnit.Bytes
-            ? (amount / median / 1e9, "GB/s of input")
-            : (amount / median / 1e6, "M evaluations/s");
+        (double throughput, string unit) = kernel.Unit switch
+        {
+            BenchUnit.Bytes => (amount / median / 1e9, "GB/s of input"),
+            BenchUnit.Evaluations => (amount / median / 1e6, "M evaluations/s"),
+            _ => (amount / median / 1e6, "M scores/s"),
+        };
         Console.WriteLine($"{description} on {context}: median {median * 1e3:0.000} ms over {repeats} runs "
             + $"(min {seconds[0] * 1e3:0.000} ms), {throughput:0.00} {unit}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kernel.Name} {median:0.000000} {throughput:0.000}"));

@@ -76,7 +76,7 @@ internal static class ValidateCommand
         var worst = new Dictionary<string, (double Ratio, double Error, Tolerance Tolerance, bool Pass)>();
         foreach (ReferenceCase reference in ReferenceCase.Load(kernel.ReferenceFamily))
         {
-            Tolerance tolerance = reference.DType == "f64" ? Tolerance.F64 : Tolerance.F32;
+            Tolerance tolerance = reference.DType == "f64" || kernel.ComputesInFloat64 ? Tolerance.F64 : Tolerance.F32;
             bool pass = true;
             double ratio = 0, error = 0;
             try
@@ -155,8 +155,11 @@ internal static class ValidateCommand
             pass = false;
         }
 
+        // Entries are "Kernel/dtype", or just "Kernel" for kernels with one instantiation (the ranking key sort).
         int slash = name.IndexOf('/', StringComparison.Ordinal);
-        return new ValidationRow("compile:" + name[..slash], target, name[(slash + 1)..], 0, 0, "compiles", pass);
+        return slash < 0
+            ? new ValidationRow("compile:" + name, target, "-", 0, 0, "compiles", pass)
+            : new ValidationRow("compile:" + name[..slash], target, name[(slash + 1)..], 0, 0, "compiles", pass);
     }
 
     private static void Print(IReadOnlyList<ValidationRow> rows)

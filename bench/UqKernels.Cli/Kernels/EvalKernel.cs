@@ -67,6 +67,12 @@ internal abstract class EvalKernel
     /// <summary>The folder of <c>tests/data/entropy</c> whose cases validate this kernel (same input/output names).</summary>
     public abstract string ReferenceFamily { get; }
 
+    /// <summary>
+    /// True when the kernel computes in f64 whatever the input dtype (the ranking metrics: exact integer counts and f64
+    /// sums over the exact stored scores), so <c>uqk validate</c> holds its f32-input cases to the f64 tolerance.
+    /// </summary>
+    public virtual bool ComputesInFloat64 => false;
+
     /// <summary>Runs the kernel and returns the arrays to write, by output name.</summary>
     public abstract IReadOnlyDictionary<string, NpyArray> Run(UqContext context, EvalArguments arguments);
 
@@ -101,6 +107,11 @@ internal static class EvalKernels
         new CalibrationEval(),
         new SemanticEntropyEval(),
         new VmfEval(),
+        new VmfSampleEval(),
+        new AurocEval(),
+        new OneVsRestEval(),
+        new SelectivePredictionEval(),
+        new SpearmanEval(),
     ];
 
     public static EvalKernel Find(string name) =>

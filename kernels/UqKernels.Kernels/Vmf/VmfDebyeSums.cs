@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels.Kernels.Vmf;
@@ -24,209 +25,325 @@ public static class VmfDebyeSums
     /// <summary>Evaluates <c>Σ₀, Σ₁, Σ₂</c> at <paramref name="tau"/> <c>= ν²/r²</c> and <paramref name="x"/> <c>= 1/r</c>.</summary>
     public static void Evaluate<T, TReal>(T tau, T x, out T s0, out T s1, out T s2)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TReal : struct, IReal<T>
+        where TReal : struct, IReal<T> =>
+        EvaluateLanes<T, ScalarLanes<T, TReal>>(tau, x, out s0, out s1, out s2);
+
+    /// <summary>
+    /// <see cref="Evaluate{T, TReal}"/> over any lane type: the same Horner sequence of multiplications and additions
+    /// with the same constants (rounded to the element type by <see cref="IVmfLanes{TLane}.Constant"/>), so a SIMD lane
+    /// type whose operations are the element-wise IEEE ones gives, lane by lane, bit for bit the scalar result. Devices
+    /// use it through <see cref="Evaluate{T, TReal}"/>; the CPU backend evaluates several κ at once with vector lanes.
+    /// </summary>
+    /// <typeparam name="TLane">The lane type (a scalar <c>T</c> or a SIMD vector of <c>T</c>).</typeparam>
+    /// <typeparam name="TLanes">Its arithmetic.</typeparam>
+    public static void EvaluateLanes<TLane, TLanes>(TLane tau, TLane x, out TLane s0, out TLane s1, out TLane s2)
+        where TLane : unmanaged
+        where TLanes : struct, IVmfLanes<TLane> =>
+        EvaluateCore<TLane, TLanes, VmfSwitchOn>(tau, x, out s0, out s1, out s2);
+
+    /// <summary>
+    /// <see cref="EvaluateLanes{TLane, TLanes}"/> without <c>Σ₂</c> (which only <c>A′</c> needs): <c>Σ₀</c> and
+    /// <c>Σ₁</c> bit-identical to it, a third less work.
+    /// </summary>
+    internal static void EvaluateLanesWithoutSecond<TLane, TLanes>(TLane tau, TLane x, out TLane s0, out TLane s1)
+        where TLane : unmanaged
+        where TLanes : struct, IVmfLanes<TLane> =>
+        EvaluateCore<TLane, TLanes, VmfSwitchOff>(tau, x, out s0, out s1, out _);
+
+    private static void EvaluateCore<TLane, TLanes, TSecond>(TLane tau, TLane x, out TLane s0, out TLane s1, out TLane s2)
+        where TLane : unmanaged
+        where TLanes : struct, IVmfLanes<TLane>
+        where TSecond : struct, IVmfSwitch
     {
-        T v;
-        T tv;
-        T ttv;
-        s0 = T.Zero;
-        s1 = T.Zero;
-        s2 = T.Zero;
+        s0 = TLanes.Constant(0.0);
+        s1 = s0;
+        s2 = s0;
+        // Two halves, each its own method, so that the JIT's inlining budget covers every lane operation of each.
+        HighTerms<TLane, TLanes, TSecond>(tau, x, ref s0, ref s1, ref s2);
+        LowTerms<TLane, TLanes, TSecond>(tau, x, ref s0, ref s1, ref s2);
+        s0 = TLanes.Multiply(s0, x);
+        s1 = TLanes.Multiply(s1, x);
+        s2 = TLanes.Multiply(s2, x);
+    }
+
+    /// <summary>Horner steps of <c>v_12 … v_7</c> (and their <c>T_k</c> images) into the running sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HighTerms<TLane, TLanes, TSecond>(TLane tau, TLane x, ref TLane s0, ref TLane s1, ref TLane s2)
+        where TLane : unmanaged
+        where TLanes : struct, IVmfLanes<TLane>
+        where TSecond : struct, IVmfSwitch
+    {
+        TLane zero = TLanes.Constant(0.0);
+        TLane v;
+        TLane tv;
+        TLane ttv;
         // v_12: degree 12 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(814789096.1183121), TReal.FromDouble(29332407460.259235), TReal.FromDouble(1055966668569.3325));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-5866481492.051847), TReal.FromDouble(-199460370729.76282), TReal.FromDouble(-6781652604811.936));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(18688207509.295826), TReal.FromDouble(598022640297.4664), TReal.FromDouble(19136724489518.926));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-34632043388.158775), TReal.FromDouble(-1038961301644.7633), TReal.FromDouble(-31168839049342.9));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(41280185579.753975), TReal.FromDouble(1155845196233.1113), TReal.FromDouble(32363665494527.117));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-33026599749.800724), TReal.FromDouble(-858691593494.8188), TReal.FromDouble(-22325981430865.29));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(17954213731.1556), TReal.FromDouble(430901129547.7344), TReal.FromDouble(10341627109145.625));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-6563293792.619285), TReal.FromDouble(-144392463437.62427), TReal.FromDouble(-3176634195627.7334));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1559279864.8792574), TReal.FromDouble(31185597297.58515), TReal.FromDouble(623711945951.703));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-225105661.88941526), TReal.FromDouble(-4051901914.009475), TReal.FromDouble(-72934234452.17055));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(17395107.553978164), TReal.FromDouble(278321720.8636506), TReal.FromDouble(4453147533.81841));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-549842.3275722887), TReal.FromDouble(-7697792.586012041), TReal.FromDouble(-107769096.20416859));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(3038.090510922384), TReal.FromDouble(36457.08613106861), TReal.FromDouble(437485.03357282333));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 814789096.1183121, 29332407460.259235, 1055966668569.3325);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -5866481492.051847, -199460370729.76282, -6781652604811.936);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 18688207509.295826, 598022640297.4664, 19136724489518.926);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -34632043388.158775, -1038961301644.7633, -31168839049342.9);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 41280185579.753975, 1155845196233.1113, 32363665494527.117);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -33026599749.800724, -858691593494.8188, -22325981430865.29);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 17954213731.1556, 430901129547.7344, 10341627109145.625);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -6563293792.619285, -144392463437.62427, -3176634195627.7334);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1559279864.8792574, 31185597297.58515, 623711945951.703);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -225105661.88941526, -4051901914.009475, -72934234452.17055);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 17395107.553978164, 278321720.8636506, 4453147533.81841);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -549842.3275722887, -7697792.586012041, -107769096.20416859);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 3038.090510922384, 36457.08613106861, 437485.03357282333);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_11: degree 11 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-49329253.66450996), TReal.FromDouble(-1627865370.9288287), TReal.FromDouble(-53719557240.65135));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(325573074.18576574), TReal.FromDouble(10092765299.758738), TReal.FromDouble(312875724292.5209));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-939462359.6815784), TReal.FromDouble(-27244408430.765774), TReal.FromDouble(-790087844492.2074));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1553596899.57058), TReal.FromDouble(41947116288.40566), TReal.FromDouble(1132572139786.953));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-1621080552.1083372), TReal.FromDouble(-40527013802.70843), TReal.FromDouble(-1013175345067.7107));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1106842816.8230145), TReal.FromDouble(25457384786.929333), TReal.FromDouble(585519850099.3746));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-495889784.2750303), TReal.FromDouble(-10413685469.775637), TReal.FromDouble(-218687394865.28836));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(142062907.7975331), TReal.FromDouble(2699195248.1531286), TReal.FromDouble(51284709714.90945));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-24474062.72573873), TReal.FromDouble(-416059066.3375584), TReal.FromDouble(-7073004127.738493));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(2243768.1779224495), TReal.FromDouble(33656522.66883674), TReal.FromDouble(504847840.0325511));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-84005.43360302408), TReal.FromDouble(-1092070.6368393132), TReal.FromDouble(-14196918.27891107));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(551.3358961220206), TReal.FromDouble(6064.694857342227), TReal.FromDouble(66711.6434307645));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -49329253.66450996, -1627865370.9288287, -53719557240.65135);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 325573074.18576574, 10092765299.758738, 312875724292.5209);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -939462359.6815784, -27244408430.765774, -790087844492.2074);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1553596899.57058, 41947116288.40566, 1132572139786.953);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -1621080552.1083372, -40527013802.70843, -1013175345067.7107);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1106842816.8230145, 25457384786.929333, 585519850099.3746);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -495889784.2750303, -10413685469.775637, -218687394865.28836);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 142062907.7975331, 2699195248.1531286, 51284709714.90945);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -24474062.72573873, -416059066.3375584, -7073004127.738493);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 2243768.1779224495, 33656522.66883674, 504847840.0325511);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -84005.43360302408, -1092070.6368393132, -14196918.27891107);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 551.3358961220206, 6064.694857342227, 66711.6434307645);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_10: degree 10 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(3284469.853072038), TReal.FromDouble(98534095.59216113), TReal.FromDouble(2956022867.764834));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-19706819.118432228), TReal.FromDouble(-551790935.3161024), TReal.FromDouble(-15450146188.850866));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(50952602.49266464), TReal.FromDouble(1324767664.8092806), TReal.FromDouble(34443959285.0413));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-74105148.21153265), TReal.FromDouble(-1778523557.076784), TReal.FromDouble(-42684565369.84281));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(66344512.27472903), TReal.FromDouble(1459579270.0440385), TReal.FromDouble(32110743940.96885));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-37567176.66076335), TReal.FromDouble(-751343533.2152671), TReal.FromDouble(-15026870664.30534));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(13288767.166421818), TReal.FromDouble(239197808.99559274), TReal.FromDouble(4305560561.92067));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-2785618.1280864547), TReal.FromDouble(-44569890.049383275), TReal.FromDouble(-713118240.7901324));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(308186.4046126624), TReal.FromDouble(4314609.664577274), TReal.FromDouble(60404535.30408183));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-13886.08975371704), TReal.FromDouble(-166633.0770446045), TReal.FromDouble(-1999596.9245352538));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(110.01714026924674), TReal.FromDouble(1100.1714026924674), TReal.FromDouble(11001.714026924674));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 3284469.853072038, 98534095.59216113, 2956022867.764834);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -19706819.118432228, -551790935.3161024, -15450146188.850866);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 50952602.49266464, 1324767664.8092806, 34443959285.0413);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -74105148.21153265, -1778523557.076784, -42684565369.84281);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 66344512.27472903, 1459579270.0440385, 32110743940.96885);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -37567176.66076335, -751343533.2152671, -15026870664.30534);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 13288767.166421818, 239197808.99559274, 4305560561.92067);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -2785618.1280864547, -44569890.049383275, -713118240.7901324);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 308186.4046126624, 4314609.664577274, 60404535.30408183);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -13886.08975371704, -166633.0770446045, -1999596.9245352538);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 110.01714026924674, 1100.1714026924674, 11001.714026924674);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_9: degree 9 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-242919.18790055133), TReal.FromDouble(-6558818.073314886), TReal.FromDouble(-177088087.97950193));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1311763.6146629772), TReal.FromDouble(32794090.36657443), TReal.FromDouble(819852259.1643608));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-2998015.9185381066), TReal.FromDouble(-68954366.12637645), TReal.FromDouble(-1585950420.9066584));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(3763271.297656404), TReal.FromDouble(79028697.25078449), TReal.FromDouble(1659602642.2664742));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-2813563.226586534), TReal.FromDouble(-53457701.305144146), TReal.FromDouble(-1015696324.7977388));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1268365.2733216248), TReal.FromDouble(21562209.646467622), TReal.FromDouble(366557563.9899496));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-331645.1724845636), TReal.FromDouble(-4974677.587268454), TReal.FromDouble(-74620163.80902681));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(45218.76898136273), TReal.FromDouble(587843.9967577155), TReal.FromDouble(7641971.957850301));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-2499.8304818112097), TReal.FromDouble(-27498.135299923306), TReal.FromDouble(-302479.48829915636));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(24.380529699556064), TReal.FromDouble(219.42476729600457), TReal.FromDouble(1974.8229056640412));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -242919.18790055133, -6558818.073314886, -177088087.97950193);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1311763.6146629772, 32794090.36657443, 819852259.1643608);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -2998015.9185381066, -68954366.12637645, -1585950420.9066584);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 3763271.297656404, 79028697.25078449, 1659602642.2664742);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -2813563.226586534, -53457701.305144146, -1015696324.7977388);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1268365.2733216248, 21562209.646467622, 366557563.9899496);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -331645.1724845636, -4974677.587268454, -74620163.80902681);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 45218.76898136273, 587843.9967577155, 7641971.957850301);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -2499.8304818112097, -27498.135299923306, -302479.48829915636);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 24.380529699556064, 219.42476729600457, 1974.8229056640412);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_8: degree 8 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(20204.29133096615), TReal.FromDouble(484902.99194318755), TReal.FromDouble(11637671.806636501));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-96980.59838863752), TReal.FromDouble(-2133573.1645500255), TReal.FromDouble(-46938609.62010056));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(192547.00123253153), TReal.FromDouble(3850940.0246506305), TReal.FromDouble(77018800.4930126));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-203400.17728041555), TReal.FromDouble(-3661203.1910474794), TReal.FromDouble(-65901657.438854635));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(122200.46498301746), TReal.FromDouble(1955207.4397282794), TReal.FromDouble(31283319.03565247));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-41192.65496889755), TReal.FromDouble(-576697.1695645658), TReal.FromDouble(-8073760.37390392));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(7109.514302489364), TReal.FromDouble(85314.17162987236), TReal.FromDouble(1023770.0595584684));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-493.915304773088), TReal.FromDouble(-4939.15304773088), TReal.FromDouble(-49391.5304773088));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(6.074042001273483), TReal.FromDouble(48.592336010187864), TReal.FromDouble(388.7386880815029));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 20204.29133096615, 484902.99194318755, 11637671.806636501);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -96980.59838863752, -2133573.1645500255, -46938609.62010056);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 192547.00123253153, 3850940.0246506305, 77018800.4930126);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -203400.17728041555, -3661203.1910474794, -65901657.438854635);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 122200.46498301746, 1955207.4397282794, 31283319.03565247);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -41192.65496889755, -576697.1695645658, -8073760.37390392);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 7109.514302489364, 85314.17162987236, 1023770.0595584684);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -493.915304773088, -4939.15304773088, -49391.5304773088);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 6.074042001273483, 48.592336010187864, 388.7386880815029);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_7: degree 7 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-1919.457662318407), TReal.FromDouble(-40308.61090868655), TReal.FromDouble(-846480.8290824175));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(8061.722181737309), TReal.FromDouble(153172.72145300888), TReal.FromDouble(2910281.7076071687));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-13586.550006434138), TReal.FromDouble(-230971.35010938035), TReal.FromDouble(-3926512.951859466));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(11655.393336864534), TReal.FromDouble(174830.900052968), TReal.FromDouble(2622463.50079452));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-5305.646978613403), TReal.FromDouble(-68973.41072197424), TReal.FromDouble(-896654.3393856651));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1200.9029132163525), TReal.FromDouble(13209.932045379877), TReal.FromDouble(145309.25249917863));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-108.09091978839466), TReal.FromDouble(-972.8182780955519), TReal.FromDouble(-8755.364502859968));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1.7277275025844574), TReal.FromDouble(12.094092518091202), TReal.FromDouble(84.65864762663841));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -1919.457662318407, -40308.61090868655, -846480.8290824175);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 8061.722181737309, 153172.72145300888, 2910281.7076071687);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -13586.550006434138, -230971.35010938035, -3926512.951859466);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 11655.393336864534, 174830.900052968, 2622463.50079452);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -5305.646978613403, -68973.41072197424, -896654.3393856651);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1200.9029132163525, 13209.932045379877, 145309.25249917863);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -108.09091978839466, -972.8182780955519, -8755.364502859968);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1.7277275025844574, 12.094092518091202, 84.65864762663841);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
+    }
 
+    /// <summary>Horner steps of <c>v_6 … v_1</c> (and their <c>T_k</c> images) into the running sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LowTerms<TLane, TLanes, TSecond>(TLane tau, TLane x, ref TLane s0, ref TLane s1, ref TLane s2)
+        where TLane : unmanaged
+        where TLanes : struct, IVmfLanes<TLane>
+        where TSecond : struct, IVmfSwitch
+    {
+        TLane zero = TLanes.Constant(0.0);
+        TLane v;
+        TLane tv;
+        TLane ttv;
         // v_6: degree 6 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(212.57013003921713), TReal.FromDouble(3826.262340705908), TReal.FromDouble(68872.72213270635));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-765.2524681411817), TReal.FromDouble(-12244.039490258907), TReal.FromDouble(-195904.6318441425));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1059.9904525279999), TReal.FromDouble(14839.866335391998), TReal.FromDouble(207758.12869548798));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-699.5796273761325), TReal.FromDouble(-8394.95552851359), TReal.FromDouble(-100739.46634216308));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(218.1905117442116), TReal.FromDouble(2181.905117442116), TReal.FromDouble(21819.051174421158));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-26.491430486951554), TReal.FromDouble(-211.93144389561243), TReal.FromDouble(-1695.4515511648995));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.5725014209747314), TReal.FromDouble(3.4350085258483887), TReal.FromDouble(20.610051155090332));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 212.57013003921713, 3826.262340705908, 68872.72213270635);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -765.2524681411817, -12244.039490258907, -195904.6318441425);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1059.9904525279999, 14839.866335391998, 207758.12869548798);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -699.5796273761325, -8394.95552851359, -100739.46634216308);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 218.1905117442116, 2181.905117442116, 21819.051174421158);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -26.491430486951554, -211.93144389561243, -1695.4515511648995);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.5725014209747314, 3.4350085258483887, 20.610051155090332);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_5: degree 5 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-28.212072558200244), TReal.FromDouble(-423.18108837300366), TReal.FromDouble(-6347.716325595055));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(84.63621767460073), TReal.FromDouble(1100.2708297698096), TReal.FromDouble(14303.520787007525));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-91.81824154324002), TReal.FromDouble(-1010.0006569756401), TReal.FromDouble(-11110.007226732043));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(42.53499874538846), TReal.FromDouble(382.8149887084961), TReal.FromDouble(3445.334898376465));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-7.368794359479632), TReal.FromDouble(-51.58156051635742), TReal.FromDouble(-361.07092361450196));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.22710800170898438), TReal.FromDouble(1.1355400085449219), TReal.FromDouble(5.677700042724609));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -28.212072558200244, -423.18108837300366, -6347.716325595055);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 84.63621767460073, 1100.2708297698096, 14303.520787007525);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -91.81824154324002, -1010.0006569756401, -11110.007226732043);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 42.53499874538846, 382.8149887084961, 3445.334898376465);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -7.368794359479632, -51.58156051635742, -361.07092361450196);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.22710800170898438, 1.1355400085449219, 5.677700042724609);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_4: degree 4 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(4.669584423426247), TReal.FromDouble(56.03501308111497), TReal.FromDouble(672.4201569733797));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-11.207002616222994), TReal.FromDouble(-112.07002616222994), TReal.FromDouble(-1120.7002616222994));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(8.78912353515625), TReal.FromDouble(70.31298828125), TReal.FromDouble(562.50390625));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-2.3640869140625), TReal.FromDouble(-14.184521484375), TReal.FromDouble(-85.10712890625));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.112152099609375), TReal.FromDouble(0.4486083984375), TReal.FromDouble(1.79443359375));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 4.669584423426247, 56.03501308111497, 672.4201569733797);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -11.207002616222994, -112.07002616222994, -1120.7002616222994);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 8.78912353515625, 70.31298828125, 562.50390625);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -2.3640869140625, -14.184521484375, -85.10712890625);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.112152099609375, 0.4486083984375, 1.79443359375);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_3: degree 3 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-1.0258125964506173), TReal.FromDouble(-9.232313368055555), TReal.FromDouble(-83.0908203125));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(1.8464626736111112), TReal.FromDouble(12.925238715277779), TReal.FromDouble(90.47667100694444));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-0.8912109375), TReal.FromDouble(-4.4560546875), TReal.FromDouble(-22.2802734375));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.0732421875), TReal.FromDouble(0.2197265625), TReal.FromDouble(0.6591796875));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -1.0258125964506173, -9.232313368055555, -83.0908203125);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 1.8464626736111112, 12.925238715277779, 90.47667100694444);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -0.8912109375, -4.4560546875, -22.2802734375);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.0732421875, 0.2197265625, 0.6591796875);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_2: degree 2 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.3342013888888889), TReal.FromDouble(2.0052083333333335), TReal.FromDouble(12.03125));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-0.4010416666666667), TReal.FromDouble(-1.6041666666666667), TReal.FromDouble(-6.416666666666667));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.0703125), TReal.FromDouble(0.140625), TReal.FromDouble(0.28125));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.3342013888888889, 2.0052083333333335, 12.03125);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -0.4010416666666667, -1.6041666666666667, -6.416666666666667);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.0703125, 0.140625, 0.28125);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
 
         // v_1: degree 1 in τ
-        v = T.Zero;
-        tv = T.Zero;
-        ttv = T.Zero;
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(-0.20833333333333334), TReal.FromDouble(-0.625), TReal.FromDouble(-1.875));
-        Step(tau, ref v, ref tv, ref ttv, TReal.FromDouble(0.125), TReal.FromDouble(0.125), TReal.FromDouble(0.125));
-        s0 = (s0 * x) + v;
-        s1 = (s1 * x) + tv;
-        s2 = (s2 * x) + ttv;
-        s0 *= x;
-        s1 *= x;
-        s2 *= x;
+        v = zero;
+        tv = zero;
+        ttv = zero;
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, -0.20833333333333334, -0.625, -1.875);
+        Step<TLane, TLanes, TSecond>(tau, ref v, ref tv, ref ttv, 0.125, 0.125, 0.125);
+        s0 = TLanes.Add(TLanes.Multiply(s0, x), v);
+        s1 = TLanes.Add(TLanes.Multiply(s1, x), tv);
+        s2 = TLanes.Add(TLanes.Multiply(s2, x), ttv);
     }
 
-    private static void Step<T>(T tau, ref T v, ref T tv, ref T ttv, T c, T tc, T ttc)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TLane, TLanes, TSecond>(TLane tau, ref TLane v, ref TLane tv, ref TLane ttv, double c, double tc, double ttc)
+        where TLane : unmanaged
+        where TLanes : struct, IVmfLanes<TLane>
+        where TSecond : struct, IVmfSwitch
     {
-        v = (v * tau) + c;
-        tv = (tv * tau) + tc;
-        ttv = (ttv * tau) + ttc;
+        v = TLanes.Add(TLanes.Multiply(v, tau), TLanes.Constant(c));
+        tv = TLanes.Add(TLanes.Multiply(tv, tau), TLanes.Constant(tc));
+        if (TSecond.Enabled)
+        {
+            ttv = TLanes.Add(TLanes.Multiply(ttv, tau), TLanes.Constant(ttc));
+        }
     }
+}
+
+/// <summary>A compile-time switch (the JIT and ILGPU fold <see cref="Enabled"/> per instantiation).</summary>
+internal interface IVmfSwitch
+{
+    /// <summary>Whether the switched part runs.</summary>
+    static abstract bool Enabled { get; }
+}
+
+/// <summary>The switch on.</summary>
+internal readonly struct VmfSwitchOn : IVmfSwitch
+{
+    public static bool Enabled => true;
+}
+
+/// <summary>The switch off.</summary>
+internal readonly struct VmfSwitchOff : IVmfSwitch
+{
+    public static bool Enabled => false;
+}
+
+/// <summary>
+/// The arithmetic <see cref="VmfDebyeSums.EvaluateLanes{TLane, TLanes}"/> needs: element-wise IEEE multiplication and
+/// addition (never fused) and a constant rounded once from f64 to the element type.
+/// </summary>
+/// <typeparam name="TLane">A scalar or a SIMD vector.</typeparam>
+public interface IVmfLanes<TLane>
+    where TLane : unmanaged
+{
+    /// <summary><c>a·b</c>, element-wise, correctly rounded.</summary>
+    static abstract TLane Multiply(TLane a, TLane b);
+
+    /// <summary><c>a + b</c>, element-wise, correctly rounded.</summary>
+    static abstract TLane Add(TLane a, TLane b);
+
+    /// <summary><paramref name="value"/> rounded to the element type, in every lane.</summary>
+    static abstract TLane Constant(double value);
+}
+
+/// <summary>Scalar lanes: <typeparamref name="T"/>'s operators, constants through <see cref="IReal{T}.FromDouble"/>.</summary>
+/// <typeparam name="T">The compute type.</typeparam>
+/// <typeparam name="TReal">Its operator struct.</typeparam>
+public readonly struct ScalarLanes<T, TReal> : IVmfLanes<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TReal : struct, IReal<T>
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Multiply(T a, T b) => a * b;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Add(T a, T b) => a + b;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Constant(double value) => TReal.FromDouble(value);
 }

@@ -29,6 +29,15 @@ public struct VmfOrder<T>
     /// analytically when <c>ν ≥ R₀</c>; 0 when <c>ν &lt; 4</c>.
     /// </summary>
     public T DebyeSumAtZero;
+
+    /// <summary><c>log1p(Σ₀*)</c>, the log of the κ = 0 Debye factor (0 when <c>ν &lt; 4</c>).</summary>
+    public T LogOnePlusDebyeSumAtZero;
+
+    /// <summary><c>log(ν/π)</c> (used by the Debye branch when <c>ν ≥ R₀</c>; NaN when invalid, <c>−∞</c> at d = 2).</summary>
+    public T LogNuOverPi;
+
+    /// <summary><c>log(ν/2π)</c> (used by the Debye branch when <c>ν ≥ R₀</c>; NaN when invalid, <c>−∞</c> at d = 2).</summary>
+    public T LogNuOverTwoPi;
 }
 
 /// <summary>Every κ-dependent scalar of one von Mises–Fisher distribution <c>vMF(μ, κ)</c> on <c>S^{d−1}</c>.</summary>
@@ -83,6 +92,30 @@ public struct VmfScalars<T>
 
     /// <summary>The Debye correction sum <c>Σ₀</c> at κ (0 when the series was used).</summary>
     public T DebyeSum;
+}
+
+/// <summary>
+/// The running sums of the power-series branch of <see cref="VmfMath.Evaluate{T, TReal}"/> (vmf_mcinfonce.md §3.2):
+/// with <c>t_j = q^j/(j!(ν+1)_j)</c>, <c>q = κ²/4</c>, <c>w_j = 1/(ν + 1 + j)</c>.
+/// </summary>
+/// <typeparam name="T">The compute type.</typeparam>
+public struct VmfSeriesSums<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary><c>S₀ − 1 = Σ_{j≥1} t_j</c>.</summary>
+    public T Tail;
+
+    /// <summary><c>W = Σ_{j≥0} t_j w_j</c>.</summary>
+    public T Weighted;
+
+    /// <summary><c>Σ j t_j</c>.</summary>
+    public T Moment;
+
+    /// <summary><c>Σ j t_j w_j</c>.</summary>
+    public T WeightedMoment;
+
+    /// <summary><c>Σ t_j w_j (ν + 1 + j − κ/2)</c> (<c>(1 − A)·S₀</c>).</summary>
+    public T Complement;
 }
 
 /// <summary>
@@ -149,6 +182,9 @@ public static class VmfMath
             order.Nu = T.NaN;
             order.LogNormalizerAtZero = T.NaN;
             order.DebyeSumAtZero = T.NaN;
+            order.LogOnePlusDebyeSumAtZero = T.NaN;
+            order.LogNuOverPi = T.NaN;
+            order.LogNuOverTwoPi = T.NaN;
             return order;
         }
 
@@ -168,6 +204,10 @@ public static class VmfMath
         order.Nu = TReal.FromDouble(nu);
         order.LogNormalizerAtZero = TReal.FromDouble(logC0);
         order.DebyeSumAtZero = TReal.FromDouble(debyeAtZero);
+        order.LogOnePlusDebyeSumAtZero = TReal.FromDouble(SpecialFunctions.Log1p<double, Real64>(debyeAtZero));
+        double logNu = Real64.Log(nu);
+        order.LogNuOverPi = TReal.FromDouble(logNu - 1.1447298858494001741434273513531);
+        order.LogNuOverTwoPi = TReal.FromDouble(logNu - 1.8378770664093454835606594728112);
         return order;
     }
 
@@ -265,18 +305,110 @@ public static class VmfMath
         T r = TReal.Sqrt((nu * nu) + kappa2);
         if (r < SeriesRadius<T, TReal>() || kappa2 <= order.DimensionValue)
         {
-            EvaluateSeries<T, TReal>(order, kappa, ref s);
-        }
-        else
-        {
-            EvaluateDebye<T, TReal>(order, kappa, r, ref s);
+            return FromSeriesSums<T, TReal>(order, kappa, SeriesSums<T, TReal>(order, kappa));
         }
 
+        T x = T.One / r;
+        T t = nu * x;
+        VmfDebyeSums.Evaluate<T, TReal>(t * t, x, out T s0, out T s1, out T s2);
+        return FromDebyeSums<T, TReal>(order, kappa, r, s0, s1, s2);
+    }
+
+    /// <summary>
+    /// The series sums of <see cref="Evaluate{T, TReal}"/>'s series branch at <paramref name="kappa"/> (finite, ≥ 0):
+    /// the terms <c>t_j = t_{j−1}·[q/(j(ν + j))]</c>, <c>q = κ²/4</c>, <c>t_j w_j = t_j·[1/(ν + 1 + j)]</c>, summed
+    /// until <c>t_j ≤ ε·(1 + Σ t)</c>
+    /// (<see cref="SeriesTolerance{T, TReal}"/>) or <see cref="MaxSeriesTerms"/>. Exposed so that a SIMD variant can
+    /// form the same sums for several κ at once and finish each with <see cref="FromSeriesSums{T, TReal}"/>.
+    /// </summary>
+    public static VmfSeriesSums<T> SeriesSums<T, TReal>(in VmfOrder<T> order, T kappa)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+    {
+        T nu = order.Nu;
+        T nuPlusOne = nu + T.One;
+        T halfKappa = kappa * TReal.FromDouble(0.5);
+        T q = halfKappa * halfKappa;
+        T tolerance = SeriesTolerance<T, TReal>();
+        T w0 = T.One / nuPlusOne;
+        T t = T.One;
+        VmfSeriesSums<T> sums;
+        sums.Tail = T.Zero;                                   // S₀ − 1
+        sums.Weighted = w0;                                   // W = Σ t_j w_j
+        sums.Moment = T.Zero;                                 // Σ j t_j
+        sums.WeightedMoment = T.Zero;                         // Σ j t_j w_j
+        sums.Complement = (nuPlusOne - halfKappa) * w0;       // Σ t_j w_j (ν + 1 + j − κ/2)
+        for (int j = 1; j <= MaxSeriesTerms; j++)
+        {
+            // The ratio t_j/t_{j−1} does not depend on t (off the recurrence's critical path), so the recurrence itself
+            // is one multiplication per term, with the same two roundings per term as t·q/(j(ν + j)); the weight
+            // 1/(ν + 1 + j) depends on j only (a SIMD variant shares it between lanes).
+            T jj = TReal.FromInt64(j);
+            T ratio = q / (jj * (nu + jj));
+            t *= ratio;
+            T shifted = nuPlusOne + jj;
+            T tw = t * (T.One / shifted);
+            sums.Tail += t;
+            sums.Weighted += tw;
+            sums.Moment += jj * t;
+            sums.WeightedMoment += jj * tw;
+            sums.Complement += tw * (shifted - halfKappa);
+            if (t <= tolerance * (T.One + sums.Tail))
+            {
+                break;
+            }
+        }
+
+        return sums;
+    }
+
+    /// <summary>
+    /// The stopping tolerance of the series: a new term below ε/32 of the sum (2⁻⁵⁸ in f64, 2⁻²⁹ in f32; the 1 − A sum
+    /// may be ~60× smaller than S₀). The terms grow until j² ≈ q, so the test cannot fire before the peak.
+    /// </summary>
+    public static T SeriesTolerance<T, TReal>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T> =>
+        IsSinglePrecision<T, TReal>() ? TReal.FromDouble(1.862645149230957e-9) : TReal.FromDouble(3.469446951953614e-18);
+
+    /// <summary>
+    /// Every scalar from the series sums of <see cref="SeriesSums{T, TReal}"/> (series branch, vmf_mcinfonce.md §3.2);
+    /// bit-identical to <see cref="Evaluate{T, TReal}"/> when the sums are.
+    /// </summary>
+    public static VmfScalars<T> FromSeriesSums<T, TReal>(in VmfOrder<T> order, T kappa, in VmfSeriesSums<T> sums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+    {
+        VmfScalars<T> s = default;
+        s.Kappa = kappa;
+        FinishSeries<T, TReal>(order, kappa, sums, ref s);
+        Complete(order, kappa, ref s);
+        return s;
+    }
+
+    /// <summary>
+    /// Every scalar from the Debye sums <c>Σ₀, Σ₁, Σ₂</c> (<see cref="VmfDebyeSums"/> at <c>τ = (ν/r)²</c>,
+    /// <c>x = 1/r</c>) and <c>r = √(ν² + κ²)</c> (Debye branch, vmf_mcinfonce.md §3.2); bit-identical to
+    /// <see cref="Evaluate{T, TReal}"/> when the inputs are.
+    /// </summary>
+    public static VmfScalars<T> FromDebyeSums<T, TReal>(in VmfOrder<T> order, T kappa, T r, T s0, T s1, T s2)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T>
+    {
+        VmfScalars<T> s = default;
+        s.Kappa = kappa;
+        FinishDebye<T, TReal>(order, kappa, r, s0, s1, s2, ref s);
+        Complete(order, kappa, ref s);
+        return s;
+    }
+
+    private static void Complete<T>(in VmfOrder<T> order, T kappa, ref VmfScalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         s.Entropy = -order.LogNormalizerAtZero - s.KlToUniform;
         T kappaAPrime = kappa * s.MeanResultantLengthDerivative;
         s.KlToUniformDerivative = kappaAPrime;
         s.EntropyDerivative = -kappaAPrime;
-        return s;
     }
 
     /// <summary>
@@ -450,41 +582,16 @@ public static class VmfMath
     /// instead of the 1/(1 − A) amplification of <c>1 − A</c>), <c>A′ = (W/2S₀)(1 + 2(Σ j t_j w_j/W − Σ j t_j/S₀))</c>
     /// or <c>(1 − A)(1 + A) − (d − 1)W/2S₀</c>.
     /// </summary>
-    private static void EvaluateSeries<T, TReal>(in VmfOrder<T> order, T kappa, ref VmfScalars<T> s)
+    private static void FinishSeries<T, TReal>(in VmfOrder<T> order, T kappa, in VmfSeriesSums<T> sums, ref VmfScalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
-        T nu = order.Nu;
-        T nuPlusOne = nu + T.One;
         T halfKappa = kappa * TReal.FromDouble(0.5);
-        T q = halfKappa * halfKappa;
-        // Stop when a new term is below ε/32 of the sum (2⁻⁵⁸ in f64, 2⁻²⁹ in f32; the 1 − A sum may be ~60× smaller
-        // than S₀). The terms grow until j² ≈ q, so the test cannot fire before the peak.
-        T tolerance = IsSinglePrecision<T, TReal>() ? TReal.FromDouble(1.862645149230957e-9) : TReal.FromDouble(3.469446951953614e-18);
-        T w0 = T.One / nuPlusOne;
-        T t = T.One;
-        T tail = T.Zero;             // S₀ − 1
-        T weighted = w0;             // W = Σ t_j w_j
-        T moment = T.Zero;           // Σ j t_j
-        T weightedMoment = T.Zero;   // Σ j t_j w_j
-        T complement = (nuPlusOne - halfKappa) * w0; // Σ t_j w_j (ν + 1 + j − κ/2)
-        for (int j = 1; j <= MaxSeriesTerms; j++)
-        {
-            T jj = TReal.FromInt64(j);
-            t = t * q / (jj * (nu + jj));
-            T shifted = nuPlusOne + jj;
-            T tw = t / shifted;
-            tail += t;
-            weighted += tw;
-            moment += jj * t;
-            weightedMoment += jj * tw;
-            complement += tw * (shifted - halfKappa);
-            if (t <= tolerance * (T.One + tail))
-            {
-                break;
-            }
-        }
-
+        T tail = sums.Tail;
+        T weighted = sums.Weighted;
+        T moment = sums.Moment;
+        T weightedMoment = sums.WeightedMoment;
+        T complement = sums.Complement;
         T sum0 = T.One + tail;
         T delta = -SpecialFunctions.Log1p<T, TReal>(tail);
         T a = halfKappa * weighted / sum0;
@@ -513,36 +620,38 @@ public static class VmfMath
     }
 
     /// <summary>Debye branch (vmf_mcinfonce.md §3.2), <c>r ≥ R₀</c> and <c>κ² &gt; d</c>.</summary>
-    private static void EvaluateDebye<T, TReal>(in VmfOrder<T> order, T kappa, T r, ref VmfScalars<T> s)
+    private static void FinishDebye<T, TReal>(in VmfOrder<T> order, T kappa, T r, T s0, T s1, T s2, ref VmfScalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
         T nu = order.Nu;
         T half = TReal.FromDouble(0.5);
-        T x = T.One / r;
-        T t = nu * x;
-        VmfDebyeSums.Evaluate<T, TReal>(t * t, x, out T s0, out T s1, out T s2);
         T onePlusS0 = T.One + s0;
         T inverseTwoPi = TReal.FromDouble(InverseTwoPi);
         T nuPlusR = nu + r;
         T rMinusKappa = nu * (nu / (r + kappa));
-        // ν log(ν + r) + ½ log r − r − (ν + ½) log 2π − log(1 + Σ₀), regrouped as ν log((ν+r)/2π) + ½ log(r/2π) so
-        // that no two large terms cancel; + κ folds −r into −(r − κ).
-        T logCe = (nu * TReal.Log(nuPlusR * inverseTwoPi)) + (half * TReal.Log(r * inverseTwoPi)) - rMinusKappa
-            - SpecialFunctions.Log1p<T, TReal>(s0);
         T logC0 = order.LogNormalizerAtZero;
         T logC;
+        T logCe;
         T delta;
         T excess;
+        T logOnePlusS0 = SpecialFunctions.Log1p<T, TReal>(s0);
         if (nu >= SeriesRadius<T, TReal>())
         {
             // Debye(κ) − Debye(0) with r − ν = δ = κ²/(r + ν): ν log((ν+r)/2ν) + ½ log(r/ν) − δ − log((1+Σ₀)/(1+Σ₀*)),
-            // and E = ΔL + κ with κ − δ = κ(ν + (r − κ))/(ν + r) formed without cancellation.
+            // and E = ΔL + κ with κ − δ = κ(ν + (r − κ))/(ν + r) formed without cancellation. The two logarithms also
+            // give logCe's: log((ν+r)/2π) = log((ν+r)/2ν) + log(ν/π), log(r/2π) = log(r/ν) + log(ν/2π) (per-d
+            // constants), so the branch needs no further log.
             T rMinusNu = kappa * (kappa / nuPlusR);
-            T sStar = order.DebyeSumAtZero;
-            T common = (nu * SpecialFunctions.Log1p<T, TReal>(rMinusNu / (nu + nu)))
-                + (half * SpecialFunctions.Log1p<T, TReal>(rMinusNu / nu))
-                - SpecialFunctions.Log1p<T, TReal>((s0 - sStar) / (T.One + sStar));
+            T logHalfRatio = SpecialFunctions.Log1p<T, TReal>(rMinusNu / (nu + nu));
+            T logRatio = SpecialFunctions.Log1p<T, TReal>(rMinusNu / nu);
+            logCe = (nu * (logHalfRatio + order.LogNuOverPi)) + (half * (logRatio + order.LogNuOverTwoPi)) - rMinusKappa
+                - logOnePlusS0;
+            // log((1+Σ₀)/(1+Σ₀*)) = log1p(Σ₀) − log1p(Σ₀*): both are below 1/(8R₀), so the difference's absolute
+            // error (~eps/(4R₀)) is far below the ~eps·|ΔL| of the other terms.
+            T common = (nu * logHalfRatio)
+                + (half * logRatio)
+                - (logOnePlusS0 - order.LogOnePlusDebyeSumAtZero);
             delta = common - rMinusNu;
             excess = common + (kappa * ((nu + rMinusKappa) / nuPlusR));
             // log C crosses zero where logC0 ≈ −ΔL: take the sum with the smaller terms.
@@ -550,6 +659,10 @@ public static class VmfMath
         }
         else
         {
+            // ν log(ν + r) + ½ log r − r − (ν + ½) log 2π − log(1 + Σ₀), regrouped as ν log((ν+r)/2π) + ½ log(r/2π) so
+            // that no two large terms cancel; + κ folds −r into −(r − κ).
+            logCe = (nu * TReal.Log(nuPlusR * inverseTwoPi)) + (half * TReal.Log(r * inverseTwoPi)) - rMinusKappa
+                - logOnePlusS0;
             excess = logCe - logC0;
             delta = excess - kappa;
             logC = logCe - kappa;

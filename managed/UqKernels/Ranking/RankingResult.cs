@@ -7,13 +7,16 @@ public enum RankingStatus
     Ok = 0,
 
     /// <summary>
-    /// Only one class is present (after <see cref="NanPolicy.Omit"/>, possibly none): AUROC is NaN; AP is NaN with no
+    /// Only one class is present (after <see cref="NanPolicy.Omit"/>): AUROC is NaN; AP is NaN with no
     /// positives (sklearn 1.2.1 returns −0.0, later versions 0.0) and 1.0 when every element is positive.
     /// </summary>
     OneClass = 1,
 
     /// <summary>A NaN score was found under <see cref="NanPolicy.Propagate"/>: AUROC and AP are NaN.</summary>
     NaNPropagated = 2,
+
+    /// <summary>No element was ranked (an empty segment, or every score NaN under <see cref="NanPolicy.Omit"/>): AUROC and AP are NaN.</summary>
+    Empty = 3,
 }
 
 /// <summary>

@@ -36,9 +36,9 @@ internal unsafe struct VmfDestinations<T>
 }
 
 /// <summary>
-/// The vMF scalars on the managed backend: elements in parallel chunks, each element
-/// <see cref="VmfMath.Evaluate{T, TReal}"/> (the scalar core is branchy per element — series or Debye — so it is not
-/// vectorised across elements).
+/// The vMF scalars on the managed backend: elements in parallel chunks; one d per call runs
+/// <see cref="CpuVmfBatch"/> (several κ per SIMD vector, bit-identical to <see cref="VmfMath.Evaluate{T, TReal}"/>),
+/// a d per element calls <see cref="VmfMath.Evaluate{T, TReal}"/> per element.
 /// </summary>
 internal static unsafe class CpuVonMisesFisher
 {
@@ -59,12 +59,7 @@ internal static unsafe class CpuVonMisesFisher
             int count = kappa.Length;
             WithDestinations(outputs, destinations =>
                 CpuParallel.ForRowRanges(count, CostPerElement, (start, end) =>
-                {
-                    for (int i = start; i < end; i++)
-                    {
-                        destinations.Write(i, VmfMath.Evaluate<T, TReal>(order, source[i]));
-                    }
-                }));
+                    CpuVmfBatch.Run<T, TReal>(order, source, start, end, destinations)));
         }
     }
 

@@ -30,9 +30,10 @@ public static partial class UqOps
     /// 1 − A ≤ 1e−12 relative, H and KL ≤ 1e−12·max(1, |ref|), A′ ≤ 1e−10 relative; f32 log C ≤ 4e−6·max(1, |ref|),
     /// A ≤ 1e−6 relative, KL ≤ 1e−5·max(1, |ref|). In f32, where log C crosses 0 at large d it is the difference of
     /// two terms of size <c>|log C_d(0)|</c>, and is resolved only to ~1e−7 of that size (use f64 there).</para>
-    /// <para>The CPU backend runs the elements in parallel and is bit-identical to calling
-    /// <see cref="VmfMath.Evaluate{T, TReal}"/>; the ILGPU backends run one device thread per κ (results may differ in
-    /// the last bits of the device <c>log</c>/<c>exp</c>/<c>sqrt</c>).</para>
+    /// <para>The CPU backend runs the elements in parallel chunks, several κ per SIMD vector (series and Debye sums and
+    /// their finish in <see cref="System.Runtime.Intrinsics.Vector256{T}"/> lanes, only the sums the requested outputs
+    /// need), and is bit-identical to calling <see cref="VmfMath.Evaluate{T, TReal}"/>; the ILGPU backends run one
+    /// device thread per κ (results may differ in the last bits of the device <c>log</c>/<c>exp</c>/<c>sqrt</c>).</para>
     /// <para>NaN policy: none — a NaN, negative or too large κ is rejected before anything is computed.</para>
     /// </remarks>
     /// <param name="context">The device to run on.</param>

@@ -148,3 +148,72 @@ internal sealed class VmfErrorReport(string label, int[] d, double[] kappa)
         }
     }
 }
+
+/// <summary>The pair table of <c>tests/data/vmf</c> (<c>pair_*.npy</c>, mpmath 60 digits; see its README).</summary>
+internal sealed class VmfPairTable
+{
+    public required int[] D { get; init; }
+    public required double[] Kappa1 { get; init; }
+    public required double[] Kappa2 { get; init; }
+    public required double[] OneMinusCos { get; init; }
+    public required double[] Rho { get; init; }
+    public required double[] Kl { get; init; }
+    public required double[] DklDkappa1 { get; init; }
+    public required double[] DklDkappa2 { get; init; }
+    public required double[] Elk { get; init; }
+    public required double[] LogDensity { get; init; }
+    public required double[] DlogDensityDkappa { get; init; }
+
+    public static VmfPairTable Load() => new()
+    {
+        D = VmfData.Read("pair_d").ToInt32("d"),
+        Kappa1 = VmfData.Read("pair_kappa1").ToFloat64(),
+        Kappa2 = VmfData.Read("pair_kappa2").ToFloat64(),
+        OneMinusCos = VmfData.Read("pair_one_minus_cos").ToFloat64(),
+        Rho = VmfData.Read("pair_rho").ToFloat64(),
+        Kl = VmfData.Read("pair_kl").ToFloat64(),
+        DklDkappa1 = VmfData.Read("pair_dkl_dkappa1").ToFloat64(),
+        DklDkappa2 = VmfData.Read("pair_dkl_dkappa2").ToFloat64(),
+        Elk = VmfData.Read("pair_elk").ToFloat64(),
+        LogDensity = VmfData.Read("pair_log_density").ToFloat64(),
+        DlogDensityDkappa = VmfData.Read("pair_dlog_density_dkappa").ToFloat64(),
+    };
+
+    /// <summary>
+    /// The size of the terms the ELK is a signed sum of, <c>ρ|logCe₁ − logCe₃| + ρ|logCe₂ − logCe₃| +
+    /// |(2ρ − 1)logCe₃| + ρ((κ₁ + κ₂) − ‖κ₁μ₁ + κ₂μ₂‖)</c> (f64), floored at 1: the ELK at large κ is a small
+    /// difference of O(κ) quantities whose inputs (κ, cos) already carry that conditioning, so its error bound is
+    /// relative to this, not to the result (the same scale as the scalar-core tests).
+    /// </summary>
+    public static double ElkScale(int d, double k1, double k2, double omc, double rho)
+    {
+        VmfOrder<double> order = VmfMath.Order<double, Real64>(d);
+        VmfScalars<double> first = VmfMath.Evaluate<double, Real64>(order, k1);
+        VmfScalars<double> second = VmfMath.Evaluate<double, Real64>(order, k2);
+        double norm = Math.Sqrt(Math.Max(0, (k1 * k1) + (k2 * k2) + (2 * k1 * k2 * (1 - omc))));
+        VmfScalars<double> third = VmfMath.Evaluate<double, Real64>(order, rho * norm);
+        return Math.Max(
+            1,
+            (rho * Math.Abs(VmfMath.ScaledLogNormalizerDifference<double, Real64>(order, first, third)))
+            + (rho * Math.Abs(VmfMath.ScaledLogNormalizerDifference<double, Real64>(order, second, third)))
+            + Math.Abs(((2 * rho) - 1) * third.ScaledLogNormalizer)
+            + (rho * Math.Abs(k1 + k2 - norm)));
+    }
+
+    /// <summary>
+    /// The sizes of the terms of the gradients (f64 scalars): <c>∂KL/∂κ₁</c> → <c>A₁′(|κ₁ − κ₂| + κ₂(1 − cos))</c>,
+    /// <c>∂KL/∂κ₂</c> → <c>(1 − A₁) + (1 − A₂) + A₁(1 − cos)</c>, <c>∂ log p/∂κ</c> → <c>(1 − A₁) + (1 − cos)</c>.
+    /// </summary>
+    public static (double Dkl1, double Dkl2, double DlogP) DerivativeScales(int d, double k1, double k2, double omc)
+    {
+        VmfOrder<double> order = VmfMath.Order<double, Real64>(d);
+        VmfScalars<double> first = VmfMath.Evaluate<double, Real64>(order, k1);
+        VmfScalars<double> second = VmfMath.Evaluate<double, Real64>(order, k2);
+        double a1 = first.MeanResultantLength;
+        double oma1 = first.OneMinusMeanResultantLength;
+        return (
+            first.MeanResultantLengthDerivative * (Math.Abs(k1 - k2) + (k2 * omc)),
+            oma1 + second.OneMinusMeanResultantLength + (a1 * omc),
+            oma1 + omc);
+    }
+}
