@@ -108,6 +108,7 @@ internal static class EvalKernels
         new SemanticEntropyEval(),
         new VmfEval(),
         new VmfSampleEval(),
+        new VmfPairEval(),
         new AurocEval(),
         new OneVsRestEval(),
         new SelectivePredictionEval(),
