@@ -37,6 +37,7 @@ internal static class BenchCommand
         new("ensemble", EnsembleBench.Prepare),
         new("token", TokenBench.Prepare),
         new("vmf", VmfBench.Prepare, BenchUnit.Evaluations),
+        new("vmf-sample", VmfSampleBench.Prepare, BenchUnit.Evaluations),
         new("auroc", AurocBench.Prepare, BenchUnit.Scores),
         new("memory", MemoryBench.Prepare),
     ];

@@ -1,6 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 /*
- * uq_timing <label> [iterations]: cold start and per-call overhead of a libuqkernels.so (interop/RESULTS.md).
+ * uq_timing <label> [iterations]: cold start and per-call overhead of a libuqkernels.so (bench/results/interop.md).
  * Cold start = the first uq_ call (runtime boot for the hosted shim), the first context, the first kernel call.
  * Per call = a trivial function (uq_get_version: the pure transition), uq_context_get_info (handle lookup + struct
  * write) and a 1 x 2 entropy through the flat and the DLTensor entry points (validation + the managed operation).

@@ -30,6 +30,8 @@ internal sealed class RankingWorkspace : IDisposable
 {
     private ulong[] _keys = [];
     private ulong[] _scratch = [];
+    private uint[] _keys32 = [];
+    private uint[] _scratch32 = [];
     private byte[] _block = [];
 
     public int[] Counts { get; } = ArrayPool<int>.Shared.Rent(2 * 6 * CpuRadixSort.Buckets);
@@ -39,6 +41,10 @@ internal sealed class RankingWorkspace : IDisposable
     public ulong[] Keys(int n) => Grow(ref _keys, n);
 
     public ulong[] Scratch(int n) => Grow(ref _scratch, n);
+
+    public uint[] Keys32(int n) => Grow(ref _keys32, n);
+
+    public uint[] Scratch32(int n) => Grow(ref _scratch32, n);
 
     public byte[] Block(int bytes)
     {
@@ -81,22 +87,32 @@ internal sealed class RankingWorkspace : IDisposable
             ArrayPool<ulong>.Shared.Return(_scratch);
         }
 
+        if (_keys32.Length > 0)
+        {
+            ArrayPool<uint>.Shared.Return(_keys32);
+        }
+
+        if (_scratch32.Length > 0)
+        {
+            ArrayPool<uint>.Shared.Return(_scratch32);
+        }
+
         if (_block.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_block);
         }
     }
 
-    private static ulong[] Grow(ref ulong[] array, int n)
+    private static T[] Grow<T>(ref T[] array, int n)
     {
         if (array.Length < n)
         {
             if (array.Length > 0)
             {
-                ArrayPool<ulong>.Shared.Return(array);
+                ArrayPool<T>.Shared.Return(array);
             }
 
-            array = ArrayPool<ulong>.Shared.Rent(Math.Max(n, 1));
+            array = ArrayPool<T>.Shared.Rent(Math.Max(n, 1));
         }
 
         return array;
@@ -223,8 +239,8 @@ internal static unsafe class CpuRanking
         where TLabels : struct, ISegmentLabels => problem.ScoreType switch
         {
             RankingScoreType.Float32 => parallel
-                ? RankFloat32Parallel((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace)
-                : RankFloat32((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace),
+                ? CpuSplitRanking.RankParallel((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, CpuRadixSort.ChunkCount(length))
+                : CpuSplitRanking.Rank((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace),
             RankingScoreType.Float64 => RankFloat64((double*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, parallel),
             RankingScoreType.Half => Rank16((ushort*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, bfloat16: false),
             _ => Rank16((ushort*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, bfloat16: true),
@@ -295,139 +311,6 @@ internal static unsafe class CpuRanking
                 target[((long)c * rows) + i] = row[c];
             }
         }
-    }
-
-    /// <summary>One f32 segment on the calling thread.</summary>
-    public static SegmentTotals RankFloat32<TLabels>(float* scores, int n, TLabels labels, NanPolicy policy, RankingWorkspace workspace)
-        where TLabels : struct, ISegmentLabels
-    {
-        const int B = CpuRadixSort.Buckets;
-        ulong[] keyArray = workspace.Keys(n);
-        int[] countArray = workspace.Counts;
-        Array.Clear(countArray, 0, 3 * B);
-        int k = 0;
-        long n1 = 0;
-        long nanPositives = 0;
-        long nanNegatives = 0;
-        fixed (ulong* keys = keyArray)
-        fixed (int* counts = countArray)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                float score = scores[j];
-                int label = labels.Get(j);
-                if (float.IsNaN(score))
-                {
-                    nanPositives += label;
-                    nanNegatives += 1 - label;
-                    continue;
-                }
-
-                ulong packed = RankingKey.Pack(RankingKey.Key(score), label);
-                keys[k++] = packed;
-                n1 += label;
-                counts[(int)(packed & (B - 1))]++;
-                counts[B + (int)((packed >> 11) & (B - 1))]++;
-                counts[(2 * B) + (int)(packed >> 22)]++;
-            }
-        }
-
-        var tally = new TieGroupTally(n1, k - n1);
-        if (NeedsRanking(n1, k, nanPositives + nanNegatives, policy))
-        {
-            Span<ulong> sorted = keyArray.AsSpan(0, k);
-            CpuRadixSort.SortCounted(sorted, workspace.Scratch(k), countArray.AsSpan(0, 3 * B), 3);
-            ScanPacked(sorted, ref tally);
-        }
-
-        return SegmentTotals.From(tally, nanPositives, nanNegatives);
-    }
-
-    /// <summary>One large f32 segment, key build and sort on every core.</summary>
-    public static SegmentTotals RankFloat32Parallel<TLabels>(float* scores, int n, TLabels labels, NanPolicy policy, RankingWorkspace workspace)
-        where TLabels : struct, ISegmentLabels
-    {
-        const int B = CpuRadixSort.Buckets;
-        int chunks = CpuRadixSort.ChunkCount(n);
-        if (chunks == 1)
-        {
-            return RankFloat32(scores, n, labels, policy, workspace);
-        }
-
-        ulong[] keyArray = workspace.Keys(n);
-        int[] counts = new int[chunks * 3 * B];
-        var written = new int[chunks];
-        var positives = new long[chunks];
-        var nanPositives = new long[chunks];
-        var nanNegatives = new long[chunks];
-        CpuRadixSort.ForChunks(chunks, n, (chunk, start, end) =>
-        {
-            fixed (ulong* keys = keyArray)
-            fixed (int* local = &counts[chunk * 3 * B])
-            {
-                int k = start;
-                long n1 = 0;
-                long nanPos = 0;
-                long nanNeg = 0;
-                for (int j = start; j < end; j++)
-                {
-                    float score = scores[j];
-                    int label = labels.Get(j);
-                    if (float.IsNaN(score))
-                    {
-                        nanPos += label;
-                        nanNeg += 1 - label;
-                        continue;
-                    }
-
-                    ulong packed = RankingKey.Pack(RankingKey.Key(score), label);
-                    keys[k++] = packed;
-                    n1 += label;
-                    local[(int)(packed & (B - 1))]++;
-                    local[B + (int)((packed >> 11) & (B - 1))]++;
-                    local[(2 * B) + (int)(packed >> 22)]++;
-                }
-
-                written[chunk] = k - start;
-                positives[chunk] = n1;
-                nanPositives[chunk] = nanPos;
-                nanNegatives[chunk] = nanNeg;
-            }
-        });
-
-        long totalNaNPositives = nanPositives.Sum();
-        long totalNaNNegatives = nanNegatives.Sum();
-        long totalPositives = positives.Sum();
-        int count = written.Sum();
-        var tally = new TieGroupTally(totalPositives, count - totalPositives);
-        if (totalNaNPositives + totalNaNNegatives > 0)
-        {
-            // Compact the chunks (NaNs left gaps), then sort with fresh per-chunk histograms.
-            int k = written[0];
-            for (int c = 1; c < chunks; c++)
-            {
-                int start = CpuRadixSort.ChunkStart(n, c, chunks);
-                Array.Copy(keyArray, start, keyArray, k, written[c]);
-                k += written[c];
-            }
-        }
-
-        if (NeedsRanking(totalPositives, count, totalNaNPositives + totalNaNNegatives, policy))
-        {
-            Memory<ulong> sorted = keyArray.AsMemory(0, count);
-            if (totalNaNPositives + totalNaNNegatives > 0)
-            {
-                CpuRadixSort.Sort(sorted, workspace.Scratch(count), 33);
-            }
-            else
-            {
-                CpuRadixSort.SortCountedParallel(sorted, workspace.Scratch(count).AsMemory(0, count), counts, chunks, 3);
-            }
-
-            ScanPacked(keyArray.AsSpan(0, count), ref tally);
-        }
-
-        return SegmentTotals.From(tally, totalNaNPositives, totalNaNNegatives);
     }
 
     /// <summary>True when the segment's metrics are needed: both classes present and no NaN that is not omitted.</summary>

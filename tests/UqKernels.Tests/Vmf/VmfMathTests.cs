@@ -135,7 +135,7 @@ public sealed class VmfMathTests(ITestOutputHelper output)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
-        Pairs p = Pairs.Load();
+        VmfPairTable p = VmfPairTable.Load();
         int n = p.D.Length;
         var kl = new double[n];
         var dkl1 = new double[n];
@@ -160,14 +160,9 @@ public sealed class VmfMathTests(ITestOutputHelper output)
             logDensity[i] = TReal.ToDouble(VmfMath.LogDensity(first, omc));
             dLogDensity[i] = TReal.ToDouble(VmfMath.LogDensityDerivativeKappa(first, omc));
             // Derivatives are sums of terms of either sign; their error is relative to the sum of the magnitudes.
-            double a1 = TReal.ToDouble(first.MeanResultantLength);
-            double oma1 = TReal.ToDouble(first.OneMinusMeanResultantLength);
-            double oma2 = TReal.ToDouble(second.OneMinusMeanResultantLength);
-            double ap1 = TReal.ToDouble(first.MeanResultantLengthDerivative);
-            dkl1Scale[i] = ap1 * (Math.Abs(p.Kappa1[i] - p.Kappa2[i]) + (p.Kappa2[i] * p.OneMinusCos[i]));
-            dkl2Scale[i] = oma1 + oma2 + (a1 * p.OneMinusCos[i]);
-            dLogDensityScale[i] = oma1 + p.OneMinusCos[i];
-            elkScale[i] = Math.Max(1, ElkTermSize(p.D[i], p.Kappa1[i], p.Kappa2[i], p.OneMinusCos[i], p.Rho[i]));
+            (dkl1Scale[i], dkl2Scale[i], dLogDensityScale[i]) =
+                VmfPairTable.DerivativeScales(p.D[i], p.Kappa1[i], p.Kappa2[i], p.OneMinusCos[i]);
+            elkScale[i] = VmfPairTable.ElkScale(p.D[i], p.Kappa1[i], p.Kappa2[i], p.OneMinusCos[i], p.Rho[i]);
         }
 
         var report = new VmfErrorReport(dtype, p.D, p.Kappa1);
@@ -808,57 +803,8 @@ public sealed class VmfMathTests(ITestOutputHelper output)
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Reference data and reports
+    // Helpers
     // ------------------------------------------------------------------------------------------------------------
-
-    private sealed class Pairs
-    {
-        public required int[] D { get; init; }
-        public required double[] Kappa1 { get; init; }
-        public required double[] Kappa2 { get; init; }
-        public required double[] OneMinusCos { get; init; }
-        public required double[] Rho { get; init; }
-        public required double[] Kl { get; init; }
-        public required double[] DklDkappa1 { get; init; }
-        public required double[] DklDkappa2 { get; init; }
-        public required double[] Elk { get; init; }
-        public required double[] LogDensity { get; init; }
-        public required double[] DlogDensityDkappa { get; init; }
-
-        public static Pairs Load() => new()
-        {
-            D = VmfData.Read("pair_d").ToInt32("d"),
-            Kappa1 = VmfData.Read("pair_kappa1").ToFloat64(),
-            Kappa2 = VmfData.Read("pair_kappa2").ToFloat64(),
-            OneMinusCos = VmfData.Read("pair_one_minus_cos").ToFloat64(),
-            Rho = VmfData.Read("pair_rho").ToFloat64(),
-            Kl = VmfData.Read("pair_kl").ToFloat64(),
-            DklDkappa1 = VmfData.Read("pair_dkl_dkappa1").ToFloat64(),
-            DklDkappa2 = VmfData.Read("pair_dkl_dkappa2").ToFloat64(),
-            Elk = VmfData.Read("pair_elk").ToFloat64(),
-            LogDensity = VmfData.Read("pair_log_density").ToFloat64(),
-            DlogDensityDkappa = VmfData.Read("pair_dlog_density_dkappa").ToFloat64(),
-        };
-    }
-
-    /// <summary>
-    /// The size of the terms the ELK is a signed sum of, <c>ρ|logCe₁ − logCe₃| + ρ|logCe₂ − logCe₃| +
-    /// |(2ρ − 1)logCe₃| + ρ((κ₁ + κ₂) − ‖κ₁μ₁ + κ₂μ₂‖)</c> (f64). Its error bound is relative to this, not to the
-    /// result: the ELK at large κ is a small difference of O(κ) quantities whose inputs (κ, cos) already carry that
-    /// conditioning, and no f32 evaluation resolves it below eps₃₂ times the terms.
-    /// </summary>
-    private static double ElkTermSize(int d, double k1, double k2, double omc, double rho)
-    {
-        VmfOrder<double> order = VmfMath.Order<double, Real64>(d);
-        VmfScalars<double> first = VmfMath.Evaluate<double, Real64>(order, k1);
-        VmfScalars<double> second = VmfMath.Evaluate<double, Real64>(order, k2);
-        double norm = Math.Sqrt(Math.Max(0, (k1 * k1) + (k2 * k2) + (2 * k1 * k2 * (1 - omc))));
-        VmfScalars<double> third = VmfMath.Evaluate<double, Real64>(order, rho * norm);
-        return (rho * Math.Abs(VmfMath.ScaledLogNormalizerDifference<double, Real64>(order, first, third)))
-            + (rho * Math.Abs(VmfMath.ScaledLogNormalizerDifference<double, Real64>(order, second, third)))
-            + Math.Abs(((2 * rho) - 1) * third.ScaledLogNormalizer)
-            + (rho * Math.Abs(k1 + k2 - norm));
-    }
 
     private static double[] Multiply(double[] a, double[] b) => a.Select((v, i) => v * b[i]).ToArray();
 
