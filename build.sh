@@ -57,6 +57,7 @@ case "$command" in
     dotnet build bench/UqKernels.Cli -c Release
     /usr/bin/python3 bench/run_benchmarks.py "$@"
     /usr/bin/python3 bench/run_vmf_benchmarks.py
+    /usr/bin/python3 bench/run_ranking_benchmarks.py
     ;;
   *)
     echo "usage: ./build.sh test | validate [--device D] | bench" >&2

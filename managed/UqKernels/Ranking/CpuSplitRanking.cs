@@ -6,13 +6,14 @@ namespace UqKernels;
 /// <summary>
 /// The f32 ranking path of the CPU backend (uq_metrics.md §2.1–2.4) on 32-bit keys: the scores of one segment are
 /// turned into ascending <see cref="RankingKey.Key(float)"/> keys written, branch-free, into two runs (positives
-/// growing up, negatives growing down) while the 11/11/10-bit digit histograms of both classes are counted (one read of
-/// the scores and labels). Each class is LSD-radix sorted on its own (passes whose digit is constant are skipped; the
-/// sorted run is left in whichever buffer the last pass wrote), then one two-pointer walk with galloping run ends
-/// (O(log g) per tie group of size g) feeds the tie groups, ascending, to <see cref="TieGroupTally"/>: the same groups
-/// in the same order as the packed 33-bit sort, so 2U and AP are identical to it. Large segments run the key build
-/// and every scatter on every core: core c owns one contiguous input chunk and scatters it to offsets ordered
-/// (bucket, chunk), so the sort is stable and independent of the core count.
+/// growing up, negatives growing down) in one read of the scores and labels; the 11/11/10-bit digit histograms of each
+/// run are counted in one read of it (cache-resident), or, on the multi-core path, per chunk during the build. Each
+/// class is LSD-radix sorted on its own (passes whose digit is constant are skipped; the sorted run is left in
+/// whichever buffer the last pass wrote), then one two-pointer walk with galloping run ends (O(log g) per tie group of
+/// size g) feeds the tie groups, ascending, to <see cref="TieGroupTally"/>: the same groups in the same order as a sort
+/// of the packed 33-bit keys <c>(key &lt;&lt; 1) | label</c>, so 2U and AP are bit-identical to it. Large segments run
+/// the key build and every scatter on every core: core c owns one contiguous chunk and scatters it to offsets ordered
+/// (bucket, chunk), so the sort is stable and its result does not depend on the core count.
 /// </summary>
 internal static unsafe class CpuSplitRanking
 {
@@ -41,6 +42,7 @@ internal static unsafe class CpuSplitRanking
     /// <paramref name="start"/>, negatives descending from <c>end − 1</c>; adds their digit histograms to
     /// <paramref name="histogram"/> (<see cref="ChunkHistogram"/> ints). NaN scores are counted, not written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Build<TLabels>(
         float* scores, int start, int end, TLabels labels, uint* keys, int* histogram,
         out int positives, out int negatives, out long nanPositives, out long nanNegatives)
@@ -82,6 +84,56 @@ internal static unsafe class CpuSplitRanking
         nanNegatives = nanNeg;
     }
 
+    /// <summary>As <see cref="Build"/> without the histograms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BuildKeys<TLabels>(
+        float* scores, int start, int end, TLabels labels, uint* keys,
+        out int positives, out int negatives, out long nanPositives, out long nanNegatives)
+        where TLabels : struct, ISegmentLabels
+    {
+        uint* up = keys + start;
+        uint* down = keys + end - 1;
+        int p = 0;
+        int q = 0;
+        long nanPos = 0;
+        long nanNeg = 0;
+        for (int j = start; j < end; j++)
+        {
+            float score = scores[j];
+            int label = labels.Get(j);
+            if (float.IsNaN(score))
+            {
+                nanPos += label;
+                nanNeg += 1 - label;
+                continue;
+            }
+
+            uint key = RankingKey.Key(score);
+            up[p] = key;
+            down[-q] = key;
+            p += label;
+            q += 1 - label;
+        }
+
+        positives = p;
+        negatives = q;
+        nanPositives = nanPos;
+        nanNegatives = nanNeg;
+    }
+
+    /// <summary>Adds the three digit histograms of <c>keys[0, n)</c> to <paramref name="histogram"/> (<see cref="ClassHistogram"/> ints).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CountDigits(uint* keys, int n, int* histogram)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            uint key = keys[j];
+            histogram[key & DigitMask]++;
+            histogram[Buckets + ((key >> DigitBits) & DigitMask)]++;
+            histogram[(2 * Buckets) + (key >> (2 * DigitBits))]++;
+        }
+    }
+
     /// <summary>One f32 segment on the calling thread.</summary>
     public static SegmentTotals Rank<TLabels>(float* scores, int n, TLabels labels, NanPolicy policy, RankingWorkspace workspace)
         where TLabels : struct, ISegmentLabels
@@ -94,21 +146,20 @@ internal static unsafe class CpuSplitRanking
         fixed (uint* scratch = scratchArray)
         fixed (int* counts = countArray)
         {
-            Build(scores, 0, n, labels, keys, counts, out int p, out int q, out long nanPositives, out long nanNegatives);
+            BuildKeys(scores, 0, n, labels, keys, out int p, out int q, out long nanPositives, out long nanNegatives);
             var tally = new TieGroupTally(p, q);
-            if (Prof == 1) { return SegmentTotals.From(tally, nanPositives, nanNegatives); }
             if (NeedsRanking(p, p + q, nanPositives + nanNegatives, policy))
             {
+                CountDigits(keys, p, counts);
+                CountDigits(keys + (n - q), q, counts + ClassHistogram);
                 uint* positives = SortSerial(keys, scratch, p, counts);
                 uint* negatives = SortSerial(keys + (n - q), scratch + (n - q), q, counts + ClassHistogram);
-                if (Prof != 2) { MergeCount(positives, p, negatives, q, ref tally); }
+                MergeCount(positives, p, negatives, q, ref tally);
             }
 
             return SegmentTotals.From(tally, nanPositives, nanNegatives);
         }
     }
-
-    private static readonly int Prof = int.Parse(Environment.GetEnvironmentVariable("UQK_PROF") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>One large f32 segment: key build, histograms and every scatter pass on <paramref name="chunks"/> cores.</summary>
     public static SegmentTotals RankParallel<TLabels>(
@@ -172,6 +223,7 @@ internal static unsafe class CpuSplitRanking
     /// <paramref name="histogram"/>; returns the buffer (<paramref name="keys"/> or <paramref name="scratch"/>) that holds
     /// the sorted keys.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint* SortSerial(uint* keys, uint* scratch, int n, int* histogram)
     {
         if (n < SmallThreshold)
@@ -217,20 +269,7 @@ internal static unsafe class CpuSplitRanking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scatter(uint* from, int n, uint* to, int* offsets, int shift)
     {
-        int j = 0;
-        for (; j + 4 <= n; j += 4)
-        {
-            uint k0 = from[j];
-            uint k1 = from[j + 1];
-            uint k2 = from[j + 2];
-            uint k3 = from[j + 3];
-            to[offsets[(k0 >> shift) & DigitMask]++] = k0;
-            to[offsets[(k1 >> shift) & DigitMask]++] = k1;
-            to[offsets[(k2 >> shift) & DigitMask]++] = k2;
-            to[offsets[(k3 >> shift) & DigitMask]++] = k3;
-        }
-
-        for (; j < n; j++)
+        for (int j = 0; j < n; j++)
         {
             uint key = from[j];
             to[offsets[(key >> shift) & DigitMask]++] = key;
@@ -238,6 +277,7 @@ internal static unsafe class CpuSplitRanking
     }
 
     /// <summary>Adds the histogram of the digit at <paramref name="shift"/> of <c>keys[0, n)</c> to <paramref name="counts"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Count(uint* keys, int n, int* counts, int shift)
     {
         for (int j = 0; j < n; j++)
@@ -250,6 +290,7 @@ internal static unsafe class CpuSplitRanking
     /// Walks ascending positive and negative keys tie group by tie group (ascending), finding each run's end by
     /// galloping, and adds every group to <paramref name="tally"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MergeCount(uint* positives, int p, uint* negatives, int q, ref TieGroupTally tally)
     {
         int ip = 0;
