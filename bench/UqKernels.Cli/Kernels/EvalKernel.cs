@@ -76,6 +76,24 @@ internal abstract class EvalKernel
     /// <summary>Runs the kernel and returns the arrays to write, by output name.</summary>
     public abstract IReadOnlyDictionary<string, NpyArray> Run(UqContext context, EvalArguments arguments);
 
+    /// <summary>
+    /// Allocates one <c>[n]</c> array per declared output, lets <paramref name="run"/> fill them (in
+    /// <see cref="Outputs"/> order) and returns them by output name.
+    /// </summary>
+    protected Dictionary<string, NpyArray> ComputeOutputs<T>(int n, Action<T[][]> run)
+        where T : unmanaged
+    {
+        T[][] o = Enumerable.Range(0, Outputs.Count).Select(_ => new T[n]).ToArray();
+        run(o);
+        var result = new Dictionary<string, NpyArray>();
+        for (int i = 0; i < Outputs.Count; i++)
+        {
+            result[Outputs[i]] = NpyArray.Create<T>(o[i], n);
+        }
+
+        return result;
+    }
+
     /// <summary>A float array as f32 or f64 (the compute type follows the input); other dtypes are a usage error.</summary>
     protected static NpyArray RequireFloat(NpyArray array, string name) =>
         array.DType is NpyDType.Float32 or NpyDType.Float64

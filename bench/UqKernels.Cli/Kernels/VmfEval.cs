@@ -39,22 +39,8 @@ internal sealed class VmfEval : EvalKernel
         }
 
         return kappa.DType == NpyDType.Float64
-            ? Compute<double>(n, o => context.VonMisesFisher(kappa.As<double>(), dim, Destinations(o)))
-            : Compute<float>(n, o => context.VonMisesFisher(kappa.As<float>(), dim, Destinations(o)));
-    }
-
-    private Dictionary<string, NpyArray> Compute<T>(int n, Action<T[][]> run)
-        where T : unmanaged
-    {
-        T[][] o = Enumerable.Range(0, Outputs.Count).Select(_ => new T[n]).ToArray();
-        run(o);
-        var result = new Dictionary<string, NpyArray>();
-        for (int i = 0; i < Outputs.Count; i++)
-        {
-            result[Outputs[i]] = NpyArray.Create<T>(o[i], n);
-        }
-
-        return result;
+            ? ComputeOutputs<double>(n, o => context.VonMisesFisher(kappa.As<double>(), dim, Destinations(o)))
+            : ComputeOutputs<float>(n, o => context.VonMisesFisher(kappa.As<float>(), dim, Destinations(o)));
     }
 
     private static VmfOutputs<T> Destinations<T>(T[][] o)

@@ -59,7 +59,7 @@ internal sealed class VmfPairEval : EvalKernel
             double[] k1 = kappa1.As<double>();
             double[] k2 = kappa2.As<double>();
             double[] c = gaps.As<double>();
-            return Compute<double>(n, o =>
+            return ComputeOutputs<double>(n, o =>
             {
                 context.VonMisesFisherKlDivergence(k1, k2, c, dim, new VmfKlOutputs<double> { Divergence = o[0], DerivativeKappa1 = o[1], DerivativeKappa2 = o[2] });
                 context.VonMisesFisherExpectedLikelihoodKernel(k1, k2, c, dim, rho, o[3]);
@@ -70,25 +70,11 @@ internal sealed class VmfPairEval : EvalKernel
         float[] f1 = kappa1.As<float>();
         float[] f2 = kappa2.As<float>();
         float[] fc = gaps.As<float>();
-        return Compute<float>(n, o =>
+        return ComputeOutputs<float>(n, o =>
         {
             context.VonMisesFisherKlDivergence(f1, f2, fc, dim, new VmfKlOutputs<float> { Divergence = o[0], DerivativeKappa1 = o[1], DerivativeKappa2 = o[2] });
             context.VonMisesFisherExpectedLikelihoodKernel(f1, f2, fc, dim, (float)rho, o[3]);
             context.VonMisesFisherLogDensity(f1, fc, dim, new VmfLogDensityOutputs<float> { LogDensity = o[4], DerivativeKappa = o[5] });
         });
-    }
-
-    private Dictionary<string, NpyArray> Compute<T>(int n, Action<T[][]> run)
-        where T : unmanaged
-    {
-        T[][] o = Enumerable.Range(0, Outputs.Count).Select(_ => new T[n]).ToArray();
-        run(o);
-        var result = new Dictionary<string, NpyArray>();
-        for (int i = 0; i < Outputs.Count; i++)
-        {
-            result[Outputs[i]] = NpyArray.Create<T>(o[i], n);
-        }
-
-        return result;
     }
 }

@@ -13,8 +13,8 @@ namespace UqKernels.Cli.Kernels;
 /// (tests/reference/make_vmf_sample_cases.py), so the generic element-wise comparison checks the whole stream (Philox,
 /// Box–Muller, Gamma/Wood, composition) on every backend. Because rejection decisions are discrete, a rounding-level
 /// difference at an acceptance boundary would change a sample completely; the cases are small (≤ 64 samples) and were
-/// generated only when no decision lies within 1e−6 (relative) of its threshold. A statistical check for large draws is
-/// <see cref="CosineMeanZScores"/>.
+/// generated only when no decision lies within 1e−6 (relative) of its threshold. The statistical checks for large
+/// draws (E[w] → A, Var(w) → A′, uniformity, the d = 3 CDF) are tests (tests/UqKernels.Tests/Vmf/VmfSamplerTests.cs).
 /// </remarks>
 internal sealed class VmfSampleEval : EvalKernel
 {
@@ -81,36 +81,6 @@ internal sealed class VmfSampleEval : EvalKernel
                 mu.As<double>(), kappa.As<double>(), d, options, new VmfSampleOutputs<double> { Samples = x, Cosines = w }))
             : Draw<float>(n, s, d, (x, w) => context.VonMisesFisherSample(
                 mu.As<float>(), kappa.As<float>(), d, options, new VmfSampleOutputs<float> { Samples = x, Cosines = w }));
-    }
-
-    /// <summary>
-    /// A statistical check for <c>uqk validate</c> on large draws: per element, <c>(mean(w) − A_d(κ))/√(A′_d(κ)/S)</c>
-    /// (should be |z| ≤ 5 for a correct sampler), from the vMF scalars of the same context.
-    /// </summary>
-    /// <param name="context">The device.</param>
-    /// <param name="w">The <c>[N, S]</c> cosines.</param>
-    /// <param name="kappa">The <c>[N]</c> concentrations.</param>
-    /// <param name="dimension">d.</param>
-    internal static double[] CosineMeanZScores(UqContext context, ReadOnlySpan<double> w, ReadOnlySpan<double> kappa, int dimension)
-    {
-        int n = kappa.Length;
-        int s = w.Length / n;
-        double[] a = new double[n];
-        double[] aPrime = new double[n];
-        context.VonMisesFisher(kappa, dimension, new VmfOutputs<double> { MeanResultantLength = a, MeanResultantLengthDerivative = aPrime });
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double mean = 0;
-            foreach (double v in w.Slice(i * s, s))
-            {
-                mean += v;
-            }
-
-            z[i] = ((mean / s) - a[i]) / Math.Sqrt(aPrime[i] / s);
-        }
-
-        return z;
     }
 
     private static ulong UnsignedOption(EvalArguments arguments, string name)
