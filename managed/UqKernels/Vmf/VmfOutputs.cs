@@ -48,6 +48,70 @@ public ref struct VmfOutputs<T>
         || !MeanResultantLengthDerivative.IsEmpty || !Entropy.IsEmpty || !KlToUniform.IsEmpty
         || !EntropyDerivative.IsEmpty || !KlToUniformDerivative.IsEmpty;
 
+    /// <summary>
+    /// f64 destinations for the requested outputs of this set (the f32 operation computes in f64): one pooled
+    /// <c>[count]</c> buffer per requested output, <see langword="null"/> for the others, in field order.
+    /// </summary>
+    internal readonly double[]?[] RentWide(int count)
+    {
+        ReadOnlySpan<int> lengths =
+        [
+            LogNormalizer.Length, LogNormalizerDelta.Length, ScaledLogNormalizer.Length, MeanResultantLength.Length,
+            OneMinusMeanResultantLength.Length, MeanResultantLengthDerivative.Length, Entropy.Length, KlToUniform.Length,
+            EntropyDerivative.Length, KlToUniformDerivative.Length,
+        ];
+        var buffers = new double[]?[lengths.Length];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            buffers[i] = lengths[i] == 0 ? null : System.Buffers.ArrayPool<double>.Shared.Rent(count);
+        }
+
+        return buffers;
+    }
+
+    /// <summary>The f64 output set over <paramref name="buffers"/> (from <see cref="RentWide"/>).</summary>
+    internal static VmfOutputs<double> Over(double[]?[] buffers, int count)
+    {
+        Span<double> At(int i) => buffers[i] is { } b ? b.AsSpan(0, count) : default;
+        return new VmfOutputs<double>
+        {
+            LogNormalizer = At(0), LogNormalizerDelta = At(1), ScaledLogNormalizer = At(2), MeanResultantLength = At(3),
+            OneMinusMeanResultantLength = At(4), MeanResultantLengthDerivative = At(5), Entropy = At(6),
+            KlToUniform = At(7), EntropyDerivative = At(8), KlToUniformDerivative = At(9),
+        };
+    }
+
+    /// <summary>Rounds the f64 results in <paramref name="buffers"/> into this set's f32 destinations, then returns the buffers to the pool.</summary>
+    internal readonly void NarrowFrom(double[]?[] buffers, int count)
+    {
+        Narrow(buffers[0], LogNormalizer, count);
+        Narrow(buffers[1], LogNormalizerDelta, count);
+        Narrow(buffers[2], ScaledLogNormalizer, count);
+        Narrow(buffers[3], MeanResultantLength, count);
+        Narrow(buffers[4], OneMinusMeanResultantLength, count);
+        Narrow(buffers[5], MeanResultantLengthDerivative, count);
+        Narrow(buffers[6], Entropy, count);
+        Narrow(buffers[7], KlToUniform, count);
+        Narrow(buffers[8], EntropyDerivative, count);
+        Narrow(buffers[9], KlToUniformDerivative, count);
+        foreach (double[]? buffer in buffers)
+        {
+            if (buffer is not null)
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+            }
+        }
+
+        static void Narrow(double[]? source, Span<T> destination, int count)
+        {
+            if (source is not null)
+            {
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(
+                    source.AsSpan(0, count), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(destination[..count]));
+            }
+        }
+    }
+
     internal readonly void Validate(int count, string outputsName)
     {
         if (!Any)
