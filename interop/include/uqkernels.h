@@ -52,7 +52,7 @@ extern "C" {
 /* ---- Version ------------------------------------------------------------------------------------------------- */
 
 #define UQ_ABI_VERSION_MAJOR 1
-#define UQ_ABI_VERSION_MINOR 0
+#define UQ_ABI_VERSION_MINOR 1
 /** (major << 16) | minor; compare with uq_get_version(). */
 #define UQ_ABI_VERSION ((uint32_t)((UQ_ABI_VERSION_MAJOR << 16) | UQ_ABI_VERSION_MINOR))
 
@@ -353,6 +353,80 @@ typedef struct uq_selective_coverage {
   DLTensor* corrected;  /* largest coverage whose prefix accuracy meets the target */
 } uq_selective_coverage;
 
+/* ---- Recall@1 (cosine nearest neighbour of an embedding) --------------------------------------------------------- */
+
+/** Optional per-row outputs of uq_recall_at_one, each [N] (NULL = not requested). */
+typedef struct uq_recall_at_one_outputs {
+  uint32_t struct_size;
+  uint32_t reserved;
+  DLTensor* nearest;  /* int32: nn(i), the row's cosine nearest neighbour (ties: lowest index) */
+  DLTensor* correct;  /* uint8: 1[class(nn(i)) = class(i)] */
+} uq_recall_at_one_outputs;
+
+typedef struct uq_recall_at_one_result {
+  uint32_t struct_size;
+  int32_t r_auroc_status;        /* UQ_RANKING_* of R-AUROC; UQ_RANKING_EMPTY when no uncertainty was given */
+  double recall_at_one;          /* (1/N) sum_i r_i */
+  int64_t count;                 /* N */
+  int64_t correct;               /* sum_i r_i */
+  double r_auroc;                /* AUROC(y = r, score = -uncertainty); NaN when undefined or not requested */
+  double r_average_precision;
+  int64_t r_positives;
+  int64_t r_negatives;
+} uq_recall_at_one_result;
+
+/* ---- von Mises-Fisher pairs and sampler --------------------------------------------------------------------------- */
+
+/** Each output is [N] with kappa1's dtype (NULL = not requested; at least one). */
+typedef struct uq_vmf_kl_outputs {
+  uint32_t struct_size;
+  uint32_t reserved;
+  DLTensor* divergence;         /* KL(vMF(mu1, kappa1) || vMF(mu2, kappa2)) */
+  DLTensor* derivative_kappa1;  /* dKL/dkappa1 */
+  DLTensor* derivative_kappa2;  /* dKL/dkappa2 */
+} uq_vmf_kl_outputs;
+
+/** Each output is [N] with kappa's dtype (NULL = not requested; at least one). */
+typedef struct uq_vmf_log_density_outputs {
+  uint32_t struct_size;
+  uint32_t reserved;
+  DLTensor* log_density;       /* log C_d(kappa) + kappa mu^T x */
+  DLTensor* derivative_kappa;  /* mu^T x - A_d(kappa) */
+} uq_vmf_log_density_outputs;
+
+#define UQ_VMF_SAMPLER_EXACT 0          /* Wood's sampler with the exact envelope */
+#define UQ_VMF_SAMPLER_REFERENCE_SVAE 1 /* the research code's biased blend, for reproduction only (kappa >= 11 wrong) */
+
+#define UQ_VMF_GRADIENT_PATHWISE 0 /* the reference code's "g_rep only" (biased for d != 3) */
+#define UQ_VMF_GRADIENT_IMPLICIT 1 /* exact implicit reparameterisation */
+
+typedef struct uq_vmf_sample_options {
+  uint32_t struct_size;
+  int32_t samples;   /* S >= 1 per element; default 1 */
+  uint64_t seed;     /* the Philox key; default 0 */
+  uint64_t offset;   /* stream offset < 2^44 (e.g. the training step); default 0 */
+  int32_t mode;      /* UQ_VMF_SAMPLER_*; default exact */
+  int32_t reserved;
+} uq_vmf_sample_options;
+#define UQ_VMF_SAMPLE_OPTIONS_INIT { (uint32_t)sizeof(uq_vmf_sample_options), 1, 0, 0, UQ_VMF_SAMPLER_EXACT, 0 }
+
+/** Outputs of uq_vmf_sample, with mu's dtype (proposals int32). */
+typedef struct uq_vmf_sample_outputs {
+  uint32_t struct_size;
+  uint32_t reserved;
+  DLTensor* samples;    /* [N, S, d] unit vectors; required */
+  DLTensor* cosines;    /* [N, S] w = mu^T x as drawn; optional */
+  DLTensor* proposals;  /* [N, S] int32 rejection proposals used (0 = all 64 rejected, sample NaN); optional */
+} uq_vmf_sample_outputs;
+
+/** Gradients of uq_vmf_sample_backward, with mu's dtype (NULL = not requested; at least one). */
+typedef struct uq_vmf_sample_gradients {
+  uint32_t struct_size;
+  uint32_t reserved;
+  DLTensor* mu;     /* [N, d] dL/dmu */
+  DLTensor* kappa;  /* [N] dL/dkappa */
+} uq_vmf_sample_gradients;
+
 /*
  * ---- Functions ---------------------------------------------------------------------------------------------------
  *
@@ -385,6 +459,26 @@ typedef struct uq_selective_coverage {
  * uq_pearson(ctx, x [N] f32|f64, y [N] same dtype, nan_policy, result)
  * uq_selective_prediction(ctx, uncertainty [N] f32|f64, correct [N] same dtype, opts, result, coverage or NULL)
  *                                  AURC, E-AURC, AULC and coverage at accuracy targets (untangle definitions).
+ * uq_auroc_one_vs_rest(ctx, probabilities [N, C] f32|f64, labels [N] int32|int64 in [0, C), nan_policy, ignore_undefined,
+ *                      outputs [C], averages or NULL)
+ *                                  One-vs-rest AUROC / AP per class (sklearn multi_class='ovr'; weights = class support).
+ * uq_auroc_segments(ctx, scores [N] f32|f64|f16|bf16, labels [N] (0/1), offsets [S + 1] int32|int64, nan_policy,
+ *                   ignore_undefined, outputs [S], averages or NULL)
+ *                                  AUROC / AP of every CSR segment scores[offsets[s] .. offsets[s + 1]).
+ * uq_recall_at_one(ctx, features [N, D] f32|f64, classes [N] int32|int64, uncertainty [N] features' dtype or NULL,
+ *                  nan_policy, outputs or NULL, result)
+ *                                  Recall@1 of the cosine nearest neighbour and R-AUROC (URL benchmark).
+ * uq_vmf_kl_divergence(ctx, kappa1 [N] f32|f64, kappa2 [N], one_minus_cosine [N] or NULL, mu1 [N, d] or NULL,
+ *                      mu2 [N, d] or NULL, dimension, outputs)
+ *                                  KL between vMFs and its kappa-gradients; give either 1 - mu1^T mu2 or both unit mus.
+ * uq_vmf_expected_likelihood_kernel(ctx, kappa1, kappa2, one_minus_cosine or NULL, mu1 or NULL, mu2 or NULL, dimension,
+ *                                   rho in (0, 1], destination [N])   Log probability-product kernel (rho = 1: ELK).
+ * uq_vmf_log_density(ctx, kappa [N] f32|f64, one_minus_cosine [N] or NULL, mu [N, d] or NULL, x [N, d] or NULL,
+ *                    dimension, outputs)          log p(x) under vMF(mu, kappa) and d/dkappa.
+ * uq_vmf_sample(ctx, mu [N, d] f32|f64 unit rows, kappa [N] same dtype, opts, outputs)
+ *                                  S samples per row on S^(d-1), reproducible from (seed, offset).
+ * uq_vmf_sample_backward(ctx, mu, kappa, opts, upstream [N, S, d], gradient_mode UQ_VMF_GRADIENT_*, gradients)
+ *                                  dL/dmu and dL/dkappa of the samples uq_vmf_sample drew with the same opts.
  *
  * The first three functions are fixed forever. Every other function returns uq_status and is declared by the
  * UQ_FUNCTIONS list below, whose order (after those three) is the order of the hosted shim's function table:
@@ -438,7 +532,31 @@ UQ_API const char* uq_last_error_message(void);
       uq_correlation_result* result), (context, x, y, nan_policy, result)) \
   X(uq_selective_prediction, (uq_context* context, const DLTensor* uncertainty, const DLTensor* correct, \
       const uq_selective_prediction_options* options, uq_selective_prediction_result* result, \
-      const uq_selective_coverage* coverage), (context, uncertainty, correct, options, result, coverage))
+      const uq_selective_coverage* coverage), (context, uncertainty, correct, options, result, coverage)) \
+  X(uq_auroc_one_vs_rest, (uq_context* context, const DLTensor* probabilities, const DLTensor* labels, \
+      int32_t nan_policy, int32_t ignore_undefined, const uq_ranking_batch_outputs* outputs, \
+      uq_ranking_averages* averages), (context, probabilities, labels, nan_policy, ignore_undefined, outputs, averages)) \
+  X(uq_auroc_segments, (uq_context* context, const DLTensor* scores, const DLTensor* labels, const DLTensor* offsets, \
+      int32_t nan_policy, int32_t ignore_undefined, const uq_ranking_batch_outputs* outputs, \
+      uq_ranking_averages* averages), (context, scores, labels, offsets, nan_policy, ignore_undefined, outputs, averages)) \
+  X(uq_recall_at_one, (uq_context* context, const DLTensor* features, const DLTensor* classes, \
+      const DLTensor* uncertainty, int32_t nan_policy, const uq_recall_at_one_outputs* outputs, \
+      uq_recall_at_one_result* result), (context, features, classes, uncertainty, nan_policy, outputs, result)) \
+  X(uq_vmf_kl_divergence, (uq_context* context, const DLTensor* kappa1, const DLTensor* kappa2, \
+      const DLTensor* one_minus_cosine, const DLTensor* mu1, const DLTensor* mu2, int32_t dimension, \
+      const uq_vmf_kl_outputs* outputs), (context, kappa1, kappa2, one_minus_cosine, mu1, mu2, dimension, outputs)) \
+  X(uq_vmf_expected_likelihood_kernel, (uq_context* context, const DLTensor* kappa1, const DLTensor* kappa2, \
+      const DLTensor* one_minus_cosine, const DLTensor* mu1, const DLTensor* mu2, int32_t dimension, double rho, \
+      const DLTensor* destination), (context, kappa1, kappa2, one_minus_cosine, mu1, mu2, dimension, rho, destination)) \
+  X(uq_vmf_log_density, (uq_context* context, const DLTensor* kappa, const DLTensor* one_minus_cosine, \
+      const DLTensor* mu, const DLTensor* x, int32_t dimension, const uq_vmf_log_density_outputs* outputs), \
+      (context, kappa, one_minus_cosine, mu, x, dimension, outputs)) \
+  X(uq_vmf_sample, (uq_context* context, const DLTensor* mu, const DLTensor* kappa, \
+      const uq_vmf_sample_options* options, const uq_vmf_sample_outputs* outputs), \
+      (context, mu, kappa, options, outputs)) \
+  X(uq_vmf_sample_backward, (uq_context* context, const DLTensor* mu, const DLTensor* kappa, \
+      const uq_vmf_sample_options* options, const DLTensor* upstream, int32_t gradient_mode, \
+      const uq_vmf_sample_gradients* gradients), (context, mu, kappa, options, upstream, gradient_mode, gradients))
 
 #define UQ_DECLARE_FUNCTION_(name, params, args) UQ_API uq_status name params;
 UQ_FUNCTIONS(UQ_DECLARE_FUNCTION_)

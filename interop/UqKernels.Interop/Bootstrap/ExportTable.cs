@@ -67,5 +67,13 @@ internal static unsafe class ExportTable
         ("uq_spearman", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, int, int, CorrelationResultAbi*, int>)&CorrelationExports.Spearman),
         ("uq_pearson", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, int, CorrelationResultAbi*, int>)&CorrelationExports.Pearson),
         ("uq_selective_prediction", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, SelectivePredictionOptionsAbi*, SelectivePredictionResultAbi*, SelectiveCoverageAbi*, int>)&SelectivePredictionExports.SelectivePrediction),
+        ("uq_auroc_one_vs_rest", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, int, int, RankingBatchOutputsAbi*, RankingAveragesAbi*, int>)&RankingBatchExports.AurocOneVsRest),
+        ("uq_auroc_segments", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, DLTensor*, int, int, RankingBatchOutputsAbi*, RankingAveragesAbi*, int>)&RankingBatchExports.AurocSegments),
+        ("uq_recall_at_one", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, DLTensor*, int, RecallAtOneOutputsAbi*, RecallAtOneResultAbi*, int>)&RecallAtOneExports.RecallAtOne),
+        ("uq_vmf_kl_divergence", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, DLTensor*, DLTensor*, DLTensor*, int, VmfKlOutputsAbi*, int>)&VmfPairExports.KlDivergence),
+        ("uq_vmf_expected_likelihood_kernel", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, DLTensor*, DLTensor*, DLTensor*, int, double, DLTensor*, int>)&VmfPairExports.ExpectedLikelihoodKernel),
+        ("uq_vmf_log_density", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, DLTensor*, DLTensor*, int, VmfLogDensityOutputsAbi*, int>)&VmfPairExports.LogDensity),
+        ("uq_vmf_sample", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, VmfSampleOptionsAbi*, VmfSampleOutputsAbi*, int>)&VmfSampleExports.Sample),
+        ("uq_vmf_sample_backward", (nint)(delegate* unmanaged<nint, DLTensor*, DLTensor*, VmfSampleOptionsAbi*, DLTensor*, int, VmfSampleGradientsAbi*, int>)&VmfSampleExports.SampleBackward),
     ];
 }

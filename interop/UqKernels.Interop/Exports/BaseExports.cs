@@ -10,7 +10,7 @@ internal static unsafe class BaseExports
     public const uint AbiMajor = 1;
 
     /// <summary>UQ_ABI_VERSION_MINOR of uqkernels.h (bumped by every appended function).</summary>
-    public const uint AbiMinor = 0;
+    public const uint AbiMinor = 1;
 
     /// <summary>UQ_ABI_VERSION: <c>(major &lt;&lt; 16) | minor</c>.</summary>
     public const uint AbiVersion = (AbiMajor << 16) | AbiMinor;

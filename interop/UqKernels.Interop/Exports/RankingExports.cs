@@ -56,13 +56,8 @@ internal static unsafe class RankingExports
             throw new ArgumentException($"labels has {y.Length(0)} elements but scores has {s.Length(0)}.", nameof(labels));
         }
 
-        if (nanPolicy is < (int)NanPolicy.Error or > (int)NanPolicy.Omit)
-        {
-            throw new ArgumentOutOfRangeException(nameof(nanPolicy), $"nan_policy is {nanPolicy}; expected UQ_NAN_ERROR (0), UQ_NAN_PROPAGATE (1) or UQ_NAN_OMIT (2).");
-        }
-
+        NanPolicy policy = Policy(nanPolicy);
         ReadOnlySpan<byte> binary = scope.BinaryLabels(y);
-        var policy = (NanPolicy)nanPolicy;
         return s.Type switch
         {
             ElementType.F32 => uq.Auroc(scope.Input<float>(s), binary, policy),
@@ -71,4 +66,11 @@ internal static unsafe class RankingExports
             _ => uq.Auroc(scope.Input<double>(s), binary, policy),
         };
     }
+
+    /// <summary>A C <c>nan_policy</c> (<c>UQ_NAN_*</c>) as the managed enum; anything else is rejected (the message names <c>nan_policy</c>).</summary>
+    internal static NanPolicy Policy(int nanPolicy) =>
+        nanPolicy is < (int)NanPolicy.Error or > (int)NanPolicy.Omit
+            ? throw new ArgumentOutOfRangeException(
+                nameof(nanPolicy), $"nan_policy is {nanPolicy}; expected UQ_NAN_ERROR (0), UQ_NAN_PROPAGATE (1) or UQ_NAN_OMIT (2).")
+            : (NanPolicy)nanPolicy;
 }

@@ -264,3 +264,90 @@ def test_selective_prediction_matches_numpy(ctx, rng):
     meets = np.nonzero(accuracy >= 0.9)[0]
     assert out["coverage_corrected"][0] == pytest.approx((meets.max() + 1) / 400 if meets.size else 0.0)
     assert out["error_rate"] == pytest.approx(1 - correct.mean())
+
+
+def test_auroc_one_vs_rest_matches_sklearn(ctx, rng):
+    logits = rng.normal(size=(300, 4))
+    probabilities = special.softmax(logits, axis=1)
+    labels = rng.integers(0, 4, size=300)
+    result = ctx.auroc_one_vs_rest(probabilities, labels)
+    for c in range(4):
+        assert result["auroc"][c] == pytest.approx(roc_auc_score(labels == c, probabilities[:, c]), abs=1e-12)
+        assert result["average_precision"][c] == pytest.approx(
+            average_precision_score(labels == c, probabilities[:, c]), abs=1e-12)
+    assert result["macro_auroc"] == pytest.approx(roc_auc_score(labels, probabilities, multi_class="ovr"), abs=1e-12)
+    assert result["weighted_auroc"] == pytest.approx(
+        roc_auc_score(labels, probabilities, multi_class="ovr", average="weighted"), abs=1e-12)
+    with pytest.raises(uqkernels.UqError, match="labels"):
+        ctx.auroc_one_vs_rest(probabilities, np.full(300, 7))
+
+
+def test_auroc_segments_matches_sklearn(ctx, rng):
+    scores = rng.normal(size=200).astype(np.float32)
+    labels = (rng.random(200) < 0.4).astype(np.uint8)
+    offsets = np.array([0, 50, 120, 200])
+    result = ctx.auroc_segments(scores, labels, offsets)
+    for s in range(3):
+        part = slice(offsets[s], offsets[s + 1])
+        assert result["auroc"][s] == pytest.approx(roc_auc_score(labels[part], scores[part]), abs=1e-12)
+
+
+def test_recall_at_one_matches_numpy_brute_force(ctx, rng):
+    features = rng.normal(size=(120, 16))
+    classes = rng.integers(0, 3, size=120)
+    uncertainty = rng.random(120)
+    result = ctx.recall_at_one(features, classes, uncertainty)
+    unit = features / np.linalg.norm(features, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    nearest = similarity.argmax(axis=1)
+    correct = classes[nearest] == classes
+    assert np.array_equal(result["nearest"], nearest)
+    assert result["recall_at_one"] == pytest.approx(correct.mean(), abs=1e-15)
+    assert result["r_auroc"] == pytest.approx(roc_auc_score(correct, -uncertainty), abs=1e-12)
+
+
+def test_vmf_pair_ops_match_closed_form_at_d3(ctx, rng):
+    kappa1, kappa2 = rng.uniform(0.5, 20, size=50), rng.uniform(0.5, 20, size=50)
+    mu1 = rng.normal(size=(50, 3))
+    mu2 = rng.normal(size=(50, 3))
+    mu1 /= np.linalg.norm(mu1, axis=1, keepdims=True)
+    mu2 /= np.linalg.norm(mu2, axis=1, keepdims=True)
+    gap = 0.5 * np.sum((mu1 - mu2) ** 2, axis=1)
+
+    def log_c(k):  # log C_3(kappa) = log kappa - log(4 pi sinh kappa)
+        return np.log(k) - np.log(4 * np.pi) - (k + np.log1p(-np.exp(-2 * k)) - np.log(2))
+
+    def a(k):  # A_3(kappa) = coth kappa - 1 / kappa
+        return 1 / np.tanh(k) - 1 / k
+
+    expected = log_c(kappa1) - log_c(kappa2) + a(kappa1) * (kappa1 - kappa2 * (1 - gap))
+    kl = ctx.vmf_kl_divergence(kappa1, kappa2, one_minus_cosine=gap, dimension=3)["divergence"]
+    np.testing.assert_allclose(kl, expected, rtol=1e-10, atol=1e-10)
+    from_vectors = ctx.vmf_kl_divergence(kappa1, kappa2, mu1=mu1, mu2=mu2)["divergence"]
+    np.testing.assert_allclose(from_vectors, kl, rtol=1e-12, atol=1e-12)
+    log_p = ctx.vmf_log_density(kappa1, one_minus_cosine=gap, dimension=3)["log_density"]
+    np.testing.assert_allclose(log_p, log_c(kappa1) + kappa1 * (1 - gap), rtol=1e-10, atol=1e-10)
+    norm = np.sqrt(kappa1 ** 2 + kappa2 ** 2 + 2 * kappa1 * kappa2 * (1 - gap))
+    elk = ctx.vmf_expected_likelihood_kernel(kappa1, kappa2, one_minus_cosine=gap, dimension=3)
+    np.testing.assert_allclose(elk, log_c(kappa1) + log_c(kappa2) - log_c(norm), rtol=1e-10, atol=1e-10)
+    with pytest.raises(uqkernels.UqError, match="kappa2"):
+        ctx.vmf_kl_divergence(kappa1, -kappa2, one_minus_cosine=gap, dimension=3)
+
+
+def test_vmf_sample_is_unit_and_reproducible(ctx, rng):
+    mu = rng.normal(size=(6, 5))
+    mu /= np.linalg.norm(mu, axis=1, keepdims=True)
+    kappa = np.array([0.0, 0.5, 2.0, 10.0, 50.0, 1000.0])
+    first = ctx.vmf_sample(mu, kappa, samples=4, seed=7, offset=3)
+    again = ctx.vmf_sample(mu, kappa, samples=4, seed=7, offset=3)
+    other = ctx.vmf_sample(mu, kappa, samples=4, seed=8, offset=3)
+    assert first["samples"].shape == (6, 4, 5)
+    np.testing.assert_allclose(np.linalg.norm(first["samples"], axis=2), 1.0, atol=1e-12)
+    assert np.array_equal(first["samples"], again["samples"])
+    assert not np.array_equal(first["samples"], other["samples"])
+    np.testing.assert_allclose(np.einsum("nsd,nd->ns", first["samples"], mu), first["cosines"], atol=1e-12)
+    assert (first["proposals"] >= 1).all()
+    gradients = ctx.vmf_sample_backward(mu, kappa, np.ones((6, 4, 5)), samples=4, seed=7, offset=3)
+    assert gradients["mu"].shape == (6, 5) and np.isfinite(gradients["kappa"]).all()
+    np.testing.assert_allclose(np.sum(gradients["mu"] * mu, axis=1), 0.0, atol=1e-10)  # tangent to the sphere

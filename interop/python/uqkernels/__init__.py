@@ -349,6 +349,123 @@ class Context:
                                                                    "weighted_average_precision")})
         return arrays
 
+    def _ranking_batch(self, function, count, arguments, nan_policy, ignore_undefined):
+        dtypes = {"auroc": np.float64, "average_precision": np.float64, "status": np.int32}
+        struct, arrays, _keep = _defaulted_outputs(_abi.RankingBatchOutputs, _abi.RANKING_BATCH_OUTPUTS,
+                                                   _abi.RANKING_BATCH_OUTPUTS,
+                                                   lambda name: ((count,), dtypes.get(name, np.int64)))
+        averages = _sized(_abi.RankingAverages)
+        _check(function(self._handle, *arguments, _abi.NAN_POLICIES[nan_policy], int(ignore_undefined),
+                        ctypes.byref(struct), ctypes.byref(averages)))
+        arrays.update({name: getattr(averages, name) for name in ("macro_auroc", "weighted_auroc",
+                                                                   "macro_average_precision",
+                                                                   "weighted_average_precision")})
+        return arrays
+
+    def auroc_one_vs_rest(self, probabilities, labels, nan_policy="error", ignore_undefined=False):
+        """One-vs-rest AUROC / AP per class of probabilities [N, C] (f32/f64) and class labels [N] in [0, C)."""
+        p, y = _input(probabilities), _input(labels)
+        if y.array.dtype not in (np.int32, np.int64):
+            y = _input(labels, dtype=np.int64)
+        return self._ranking_batch(self._lib.uq_auroc_one_vs_rest, p.array.shape[1], (p.pointer, y.pointer),
+                                   nan_policy, ignore_undefined)
+
+    def auroc_segments(self, scores, labels, offsets, nan_policy="error", ignore_undefined=False):
+        """AUROC / AP of every CSR segment scores[offsets[s]:offsets[s + 1]] against 0/1 labels."""
+        s, y, o = _input(scores), _input(labels), _input(offsets, dtype=np.int64)
+        return self._ranking_batch(self._lib.uq_auroc_segments, o.array.shape[0] - 1, (s.pointer, y.pointer, o.pointer),
+                                   nan_policy, ignore_undefined)
+
+    def recall_at_one(self, features, classes, uncertainty=None, nan_policy="error"):
+        """Recall@1 of the cosine nearest neighbour of features [N, D] (f32/f64), and R-AUROC of -uncertainty."""
+        f = _input(features)
+        c = _input(classes, dtype=np.int64)
+        u = _input(uncertainty, dtype=f.array.dtype)
+        rows = f.array.shape[0]
+        struct, arrays, _keep = _defaulted_outputs(_abi.RecallAtOneOutputs, _abi.RECALL_AT_ONE_OUTPUTS,
+                                                   _abi.RECALL_AT_ONE_OUTPUTS,
+                                                   lambda name: ((rows,), np.int32 if name == "nearest" else np.uint8))
+        result = _sized(_abi.RecallAtOneResult)
+        _check(self._lib.uq_recall_at_one(self._handle, f.pointer, c.pointer, _ptr(u), _abi.NAN_POLICIES[nan_policy],
+                                          ctypes.byref(struct), ctypes.byref(result)))
+        arrays.update(recall_at_one=result.recall_at_one, count=result.count, correct_count=result.correct,
+                      r_auroc=result.r_auroc, r_average_precision=result.r_average_precision,
+                      r_auroc_status=_abi.RANKING_STATUS[result.r_auroc_status])
+        return arrays
+
+    @staticmethod
+    def _vmf_geometry(kappa, one_minus_cosine, first, second):
+        dtype = kappa.array.dtype
+        if one_minus_cosine is not None:
+            return _input(one_minus_cosine, dtype=dtype), None, None, None
+        a, b = _input(first, dtype=dtype), _input(second, dtype=dtype)
+        return None, a, b, a.array.shape[1]
+
+    def vmf_kl_divergence(self, kappa1, kappa2, one_minus_cosine=None, mu1=None, mu2=None, dimension=None,
+                          outputs=("divergence",)):
+        """KL(vMF(mu1, kappa1) || vMF(mu2, kappa2)) and its kappa-gradients, from 1 - mu1.mu2 or unit mu1, mu2 [N, d]."""
+        k1 = _input(kappa1)
+        k2 = _input(kappa2, dtype=k1.array.dtype)
+        c, a, b, d = self._vmf_geometry(k1, one_minus_cosine, mu1, mu2)
+        struct, arrays, _keep = _defaulted_outputs(_abi.VmfKlOutputs, outputs, _abi.VMF_KL_OUTPUTS,
+                                                   lambda name: (k1.array.shape, k1.array.dtype))
+        _check(self._lib.uq_vmf_kl_divergence(self._handle, k1.pointer, k2.pointer, _ptr(c), _ptr(a), _ptr(b),
+                                              int(dimension if dimension is not None else d), ctypes.byref(struct)))
+        return arrays
+
+    def vmf_expected_likelihood_kernel(self, kappa1, kappa2, one_minus_cosine=None, mu1=None, mu2=None,
+                                       dimension=None, rho=1.0):
+        """log of the probability-product kernel of order rho between vMFs (rho = 1: expected likelihood kernel)."""
+        k1 = _input(kappa1)
+        k2 = _input(kappa2, dtype=k1.array.dtype)
+        c, a, b, d = self._vmf_geometry(k1, one_minus_cosine, mu1, mu2)
+        out = _Tensor(np.empty(k1.array.shape, dtype=k1.array.dtype))
+        _check(self._lib.uq_vmf_expected_likelihood_kernel(
+            self._handle, k1.pointer, k2.pointer, _ptr(c), _ptr(a), _ptr(b),
+            int(dimension if dimension is not None else d), float(rho), out.pointer))
+        return out.array
+
+    def vmf_log_density(self, kappa, one_minus_cosine=None, mu=None, x=None, dimension=None,
+                        outputs=("log_density",)):
+        """log p(x) under vMF(mu, kappa) and d/dkappa, from 1 - mu.x or unit mu, x [N, d]."""
+        k = _input(kappa)
+        c, a, b, d = self._vmf_geometry(k, one_minus_cosine, mu, x)
+        struct, arrays, _keep = _defaulted_outputs(_abi.VmfLogDensityOutputs, outputs, _abi.VMF_LOG_DENSITY_OUTPUTS,
+                                                   lambda name: (k.array.shape, k.array.dtype))
+        _check(self._lib.uq_vmf_log_density(self._handle, k.pointer, _ptr(c), _ptr(a), _ptr(b),
+                                            int(dimension if dimension is not None else d), ctypes.byref(struct)))
+        return arrays
+
+    @staticmethod
+    def _vmf_sample_options(samples, seed, offset, mode):
+        return _sized(_abi.VmfSampleOptions, samples=samples, seed=seed, offset=offset, mode=_abi.VMF_SAMPLERS[mode])
+
+    def vmf_sample(self, mu, kappa, samples=1, seed=0, offset=0, mode="exact"):
+        """Draws samples [N, S, d] from vMF(mu_i, kappa_i) (mu unit rows [N, d], f32/f64); also cosines and proposals."""
+        m = _input(mu)
+        k = _input(kappa, dtype=m.array.dtype)
+        n, d = m.array.shape
+        shapes = {"samples": ((n, samples, d), m.array.dtype), "cosines": ((n, samples), m.array.dtype),
+                  "proposals": ((n, samples), np.int32)}
+        struct, arrays, _keep = _defaulted_outputs(_abi.VmfSampleOutputs, tuple(shapes), list(shapes), shapes.get)
+        options = self._vmf_sample_options(samples, seed, offset, mode)
+        _check(self._lib.uq_vmf_sample(self._handle, m.pointer, k.pointer, ctypes.byref(options), ctypes.byref(struct)))
+        return arrays
+
+    def vmf_sample_backward(self, mu, kappa, upstream, samples=1, seed=0, offset=0, mode="exact",
+                            gradient_mode="implicit"):
+        """dL/dmu [N, d] and dL/dkappa [N] of the samples vmf_sample drew with the same seed/offset/mode."""
+        m = _input(mu)
+        k = _input(kappa, dtype=m.array.dtype)
+        g = _input(upstream, dtype=m.array.dtype)
+        n, d = m.array.shape
+        shapes = {"mu": ((n, d), m.array.dtype), "kappa": ((n,), m.array.dtype)}
+        struct, arrays, _keep = _defaulted_outputs(_abi.VmfSampleGradients, tuple(shapes), list(shapes), shapes.get)
+        options = self._vmf_sample_options(samples, seed, offset, mode)
+        _check(self._lib.uq_vmf_sample_backward(self._handle, m.pointer, k.pointer, ctypes.byref(options), g.pointer,
+                                                _abi.VMF_GRADIENTS[gradient_mode], ctypes.byref(struct)))
+        return arrays
+
     def spearman(self, x, y, ranks="midrank", nan_policy="error"):
         """Spearman rank correlation of paired vectors (f32/f64): {'coefficient', 'count', 'status'}."""
         return self._correlation(x, y, _abi.SPEARMAN_RANKS[ranks], nan_policy, spearman=True)

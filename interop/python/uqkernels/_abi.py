@@ -6,7 +6,7 @@ import os
 from ctypes import POINTER, c_char, c_char_p, c_double, c_float, c_int32, c_int64, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
 
 UQ_ABI_VERSION_MAJOR = 1
-UQ_ABI_VERSION_MINOR = 0
+UQ_ABI_VERSION_MINOR = 1
 UQ_ABI_VERSION = (UQ_ABI_VERSION_MAJOR << 16) | UQ_ABI_VERSION_MINOR
 
 UQ_OK = 0
@@ -125,6 +125,22 @@ TIE_POLICIES = {"averaged": 0, "stable": 1}
 CORRELATION_STATUS = {0: "ok", 1: "constant", 2: "nan_propagated"}
 SELECTIVE_STATUS = {0: "ok", 1: "nan_propagated", 2: "empty"}
 RANKING_STATUS[3] = "empty"
+RECALL_AT_ONE_OUTPUTS = ["nearest", "correct"]
+RecallAtOneOutputs = _outputs("RecallAtOneOutputs", RECALL_AT_ONE_OUTPUTS)
+RecallAtOneResult = _sized("RecallAtOneResult", [("r_auroc_status", c_int32), ("recall_at_one", c_double),
+                                                 ("count", c_int64), ("correct", c_int64), ("r_auroc", c_double),
+                                                 ("r_average_precision", c_double), ("r_positives", c_int64),
+                                                 ("r_negatives", c_int64)])
+VMF_KL_OUTPUTS = ["divergence", "derivative_kappa1", "derivative_kappa2"]
+VmfKlOutputs = _outputs("VmfKlOutputs", VMF_KL_OUTPUTS)
+VMF_LOG_DENSITY_OUTPUTS = ["log_density", "derivative_kappa"]
+VmfLogDensityOutputs = _outputs("VmfLogDensityOutputs", VMF_LOG_DENSITY_OUTPUTS)
+VMF_SAMPLERS = {"exact": 0, "reference_svae": 1}
+VMF_GRADIENTS = {"pathwise": 0, "implicit": 1}
+VmfSampleOptions = _sized("VmfSampleOptions", [("samples", c_int32), ("seed", c_uint64), ("offset", c_uint64),
+                                               ("mode", c_int32), ("reserved", c_int32)])
+VmfSampleOutputs = _outputs("VmfSampleOutputs", ["samples", "cosines", "proposals"])
+VmfSampleGradients = _outputs("VmfSampleGradients", ["mu", "kappa"])
 
 P = POINTER
 c_context = c_void_p
@@ -161,6 +177,21 @@ FUNCTIONS = {
     "uq_pearson": (c_int32, [c_context, PTensor, PTensor, c_int32, P(CorrelationResult)]),
     "uq_selective_prediction": (c_int32, [c_context, PTensor, PTensor, P(SelectivePredictionOptions),
                                           P(SelectivePredictionResult), P(SelectiveCoverage)]),
+    "uq_auroc_one_vs_rest": (c_int32, [c_context, PTensor, PTensor, c_int32, c_int32, P(RankingBatchOutputs),
+                                       P(RankingAverages)]),
+    "uq_auroc_segments": (c_int32, [c_context, PTensor, PTensor, PTensor, c_int32, c_int32, P(RankingBatchOutputs),
+                                    P(RankingAverages)]),
+    "uq_recall_at_one": (c_int32, [c_context, PTensor, PTensor, PTensor, c_int32, P(RecallAtOneOutputs),
+                                   P(RecallAtOneResult)]),
+    "uq_vmf_kl_divergence": (c_int32, [c_context, PTensor, PTensor, PTensor, PTensor, PTensor, c_int32,
+                                       P(VmfKlOutputs)]),
+    "uq_vmf_expected_likelihood_kernel": (c_int32, [c_context, PTensor, PTensor, PTensor, PTensor, PTensor, c_int32,
+                                                    c_double, PTensor]),
+    "uq_vmf_log_density": (c_int32, [c_context, PTensor, PTensor, PTensor, PTensor, c_int32,
+                                     P(VmfLogDensityOutputs)]),
+    "uq_vmf_sample": (c_int32, [c_context, PTensor, PTensor, P(VmfSampleOptions), P(VmfSampleOutputs)]),
+    "uq_vmf_sample_backward": (c_int32, [c_context, PTensor, PTensor, P(VmfSampleOptions), PTensor, c_int32,
+                                         P(VmfSampleGradients)]),
 }
 
 

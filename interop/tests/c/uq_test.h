@@ -117,5 +117,10 @@ void test_errors(void);
 void test_runtime_unavailable(void);
 void test_threads(void);
 void test_lifecycle(void);
+void test_ranking_ovr(void);
+void test_ranking_segments(void);
+void test_recall_at_one(void);
+void test_vmf_pair(void);
+void test_vmf_sample(void);
 
 #endif /* UQ_TEST_H_ */

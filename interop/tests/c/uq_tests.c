@@ -42,6 +42,9 @@ static const uq_test_case cases[] = {
     {"errors", test_errors},
     {"runtime_unavailable", test_runtime_unavailable},
     {"threads", test_threads},       {"lifecycle", test_lifecycle},
+    {"ranking_ovr", test_ranking_ovr}, {"ranking_segments", test_ranking_segments},
+    {"recall_at_one", test_recall_at_one}, {"vmf_pair", test_vmf_pair},
+    {"vmf_sample", test_vmf_sample},
 };
 
 int main(int argc, char** argv) {
