@@ -27,15 +27,4 @@ internal static class RankingKeys
     /// <summary>True for any NaN (quiet or signalling, either sign).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(double value) => double.IsNaN(value);
-
-    /// <summary>
-    /// The packed 33-bit sort key <c>(key &lt;&lt; 1) | label</c>: sorting it ascending orders by score, and inside a tie
-    /// group puts every negative before every positive (what the single-pass AUROC scan relies on).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Pack(uint key, byte label) => ((ulong)key << 1) | label;
-
-    /// <summary>The score key of a packed key.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint Unpack(ulong packed) => (uint)(packed >> 1);
 }
