@@ -214,6 +214,15 @@ public static partial class UqOps
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
+        // The SIMD min / max settle a valid batch without a per-element loop (TensorPrimitives.Min returns NaN when
+        // any element is NaN); only a rejected batch is scanned for the index to report.
+        if (kappa.IsEmpty
+            || (System.Numerics.Tensors.TensorPrimitives.Min(kappa) >= T.Zero
+                && TReal.ToDouble(System.Numerics.Tensors.TensorPrimitives.Max(kappa)) <= VonMisesFisherMaxKappa))
+        {
+            return;
+        }
+
         for (int i = 0; i < kappa.Length; i++)
         {
             double value = TReal.ToDouble(kappa[i]);
