@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using UqKernels.Kernels.Ranking;
 
 namespace UqKernels;
 
@@ -40,9 +41,9 @@ internal static class SelectiveOrder
         for (int i = 0; i < n; i++)
         {
             float v = values[i];
-            if (!RankingKeys.IsNaN(v))
+            if (!RankingKey.IsNaN(v))
             {
-                packed[count++] = ((ulong)RankingKeys.Key(v) << indexBits) | (uint)i;
+                packed[count++] = ((ulong)RankingKey.Key(v) << indexBits) | (uint)i;
             }
         }
 
@@ -66,9 +67,9 @@ internal static class SelectiveOrder
         for (int i = 0; i < n; i++)
         {
             double v = values[i];
-            if (!RankingKeys.IsNaN(v))
+            if (!RankingKey.IsNaN(v))
             {
-                keys[count] = RankingKeys.Key(v);
+                keys[count] = RankingKey.Key(v);
                 order[count++] = i;
             }
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using UqKernels.Kernels.Ranking;
 
 namespace UqKernels;
 
@@ -195,7 +196,7 @@ public static partial class UqOps
         var keys = new ulong[n];
         for (int k = 0; k < n; k++)
         {
-            keys[k] = RankingKeys.Key(values[k]);
+            keys[k] = RankingKey.Key(values[k]);
         }
 
         CpuRadixSort.Sort(keys, new ulong[n]);

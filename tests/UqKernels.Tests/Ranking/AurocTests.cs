@@ -2,6 +2,7 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using UqKernels.IO;
+using UqKernels.Kernels.Ranking;
 using UqKernels.Tests.Infrastructure;
 
 namespace UqKernels.Tests.Ranking;
@@ -101,20 +102,20 @@ public sealed class AurocTests
         float[] f = [float.NegativeInfinity, -float.MaxValue, -1f, -float.Epsilon, 0f, float.Epsilon, 1f, float.MaxValue, float.PositiveInfinity];
         for (int i = 1; i < f.Length; i++)
         {
-            Assert.True(RankingKeys.Key(f[i - 1]) < RankingKeys.Key(f[i]), $"f32 {f[i - 1]} < {f[i]}");
+            Assert.True(RankingKey.Key(f[i - 1]) < RankingKey.Key(f[i]), $"f32 {f[i - 1]} < {f[i]}");
         }
 
         double[] d = [double.NegativeInfinity, -double.MaxValue, -1, -double.Epsilon, 0, double.Epsilon, 1, double.MaxValue, double.PositiveInfinity];
         for (int i = 1; i < d.Length; i++)
         {
-            Assert.True(RankingKeys.Key(d[i - 1]) < RankingKeys.Key(d[i]), $"f64 {d[i - 1]} < {d[i]}");
+            Assert.True(RankingKey.Key(d[i - 1]) < RankingKey.Key(d[i]), $"f64 {d[i - 1]} < {d[i]}");
         }
 
-        Assert.Equal(RankingKeys.Key(0f), RankingKeys.Key(-0f));
-        Assert.Equal(RankingKeys.Key(0.0), RankingKeys.Key(-0.0));
-        Assert.Equal(0x8000_0000u, RankingKeys.Key(0f));
-        Assert.True(RankingKeys.IsNaN(BitConverter.UInt32BitsToSingle(0xFFC0_0000u)));
-        Assert.True(RankingKeys.IsNaN(double.NaN));
+        Assert.Equal(RankingKey.Key(0f), RankingKey.Key(-0f));
+        Assert.Equal(RankingKey.Key(0.0), RankingKey.Key(-0.0));
+        Assert.Equal(0x8000_0000u, RankingKey.Key(0f));
+        Assert.True(RankingKey.IsNaN(BitConverter.UInt32BitsToSingle(0xFFC0_0000u)));
+        Assert.True(RankingKey.IsNaN(double.NaN));
     }
 
     [Theory]
@@ -138,7 +139,7 @@ public sealed class AurocTests
             Enumerable.Range(0, n).Select(i => (ulong)i).ToArray(),                                               // sorted
             Enumerable.Range(0, n).Select(i => ulong.MaxValue - (ulong)i).ToArray(),                             // reversed
             Enumerable.Range(0, n).Select(i => (i & 1) == 0 ? 0ul : ulong.MaxValue).ToArray(),                    // extremes
-            Enumerable.Range(0, n).Select(_ => ((ulong)RankingKeys.Key((float)Math.Round(random.NextDouble() * 4 - 2, 1)) << 1) | (uint)random.Next(2)).ToArray(), // (key << 1) | label
+            Enumerable.Range(0, n).Select(_ => RankingKey.Pack(RankingKey.Key((float)Math.Round(random.NextDouble() * 4 - 2, 1)), random.Next(2))).ToArray(),
         };
         foreach (ulong[] keys in inputs)
         {
