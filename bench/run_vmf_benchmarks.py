@@ -63,7 +63,7 @@ def sampling_rows(device, repeats):
         mu /= np.linalg.norm(mu, axis=1, keepdims=True)
         kappa = 10.0 ** rng.uniform(0, 3, 4096)
         base = median_time(lambda: numpy_wood_sample(mu.astype(np.float32), kappa, 16, rng), repeats)
-        out = subprocess.run(UQK + ["bench", "vmf-sample", "--device", device, "--dim", str(d)],
+        out = subprocess.run(UQK + ["bench", "vmf-sample", "--device", device, "--dim", str(d), "--repeats", str(repeats)],
                              check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
         _, seconds, msamples = out.split()
         rows.append((d, float(seconds), float(msamples), base))
@@ -83,7 +83,7 @@ def median_time(fn, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench/results/vmf.md"))
     args = parser.parse_args()
@@ -99,7 +99,8 @@ def main():
                 base = median_time(lambda: scipy_vmf(kappa, d), args.repeats)
                 log_c, a = scipy_vmf(kappa, d)
                 scipy_bad = np.mean(~(np.isfinite(log_c) & np.isfinite(a)))
-                out = subprocess.run(UQK + ["bench", "vmf", "--device", args.device, "--dim", str(d), "--dtype", "f64"],
+                out = subprocess.run(UQK + ["bench", "vmf", "--device", args.device, "--dim", str(d), "--dtype", "f64",
+                                            "--repeats", str(args.repeats)],
                                      check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
                 _, seconds, mevals = out.split()
                 out_dir = os.path.join(tmp, f"d{d}")

@@ -36,6 +36,7 @@ public static class VmfDebyeSums
     /// </summary>
     /// <typeparam name="TLane">The lane type (a scalar <c>T</c> or a SIMD vector of <c>T</c>).</typeparam>
     /// <typeparam name="TLanes">Its arithmetic.</typeparam>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void EvaluateLanes<TLane, TLanes>(TLane tau, TLane x, out TLane s0, out TLane s1, out TLane s2)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane> =>
@@ -45,11 +46,15 @@ public static class VmfDebyeSums
     /// <see cref="EvaluateLanes{TLane, TLanes}"/> without <c>Σ₂</c> (which only <c>A′</c> needs): <c>Σ₀</c> and
     /// <c>Σ₁</c> bit-identical to it, a third less work.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void EvaluateLanesWithoutSecond<TLane, TLanes>(TLane tau, TLane x, out TLane s0, out TLane s1)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane> =>
         EvaluateCore<TLane, TLanes, VmfSwitchOff>(tau, x, out s0, out s1, out _);
 
+    // Compiled fully optimised on first use, like its two halves: the CPU batch calls it once per vector of κ, and
+    // tier-0 code of this SIMD-generic dispatcher (lane operations not inlined) would slow the first calls several-fold.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EvaluateCore<TLane, TLanes, TSecond>(TLane tau, TLane x, out TLane s0, out TLane s1, out TLane s2)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels.Kernels.Vmf;
@@ -215,6 +216,7 @@ public static class VmfMath
     /// The series/Debye switch radius <c>R₀</c> of the compute type: 30 for f64, 12 for f32 (and any type whose
     /// <c>1 + 10⁻¹⁰</c> rounds to 1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SeriesRadius<T, TReal>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T> =>
@@ -366,6 +368,7 @@ public static class VmfMath
     /// The stopping tolerance of the series: a new term below ε/32 of the sum (2⁻⁵⁸ in f64, 2⁻²⁹ in f32; the 1 − A sum
     /// may be ~60× smaller than S₀). The terms grow until j² ≈ q, so the test cannot fire before the peak.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SeriesTolerance<T, TReal>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T> =>
@@ -569,6 +572,7 @@ public static class VmfMath
             : TReal.Log(numerator / denominator);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSinglePrecision<T, TReal>()
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T> =>
