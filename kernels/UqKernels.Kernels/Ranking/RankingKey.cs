@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace UqKernels.Kernels.Ranking;
 
 /// <summary>
@@ -26,6 +28,7 @@ public static class RankingKey
     public const ulong NaNKey64 = ulong.MaxValue;
 
     /// <summary>The ascending key of an f32 score.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Key(float value)
     {
         uint bits = (uint)BitConverter.SingleToInt32Bits(value);
@@ -35,6 +38,7 @@ public static class RankingKey
     }
 
     /// <summary>The ascending key of an f64 score.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(double value)
     {
         ulong bits = (ulong)BitConverter.DoubleToInt64Bits(value);
@@ -47,6 +51,7 @@ public static class RankingKey
     /// The ascending 16-bit key (in <c>[0, 65536)</c>) of a binary16 or bfloat16 bit pattern: both are sign–magnitude
     /// with the exponent above the mantissa, so one mapping serves both. −0 maps to +0's key <c>0x8000</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Key16(ushort bits)
     {
         int v = (bits & 0x7FFF) == 0 ? 0 : bits;
@@ -55,15 +60,19 @@ public static class RankingKey
     }
 
     /// <summary>True for any f32 NaN (integer test; safe in kernels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(float value) => (BitConverter.SingleToInt32Bits(value) & 0x7FFF_FFFF) > 0x7F80_0000;
 
     /// <summary>True for any f64 NaN (integer test; safe in kernels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(double value) => (BitConverter.DoubleToInt64Bits(value) & 0x7FFF_FFFF_FFFF_FFFFL) > 0x7FF0_0000_0000_0000L;
 
     /// <summary>True for a binary16 NaN bit pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaNHalf(ushort bits) => (bits & 0x7FFF) > 0x7C00;
 
     /// <summary>True for a bfloat16 NaN bit pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaNBFloat16(ushort bits) => (bits & 0x7FFF) > 0x7F80;
 
     /// <summary>

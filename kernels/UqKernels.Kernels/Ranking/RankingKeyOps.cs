@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace UqKernels.Kernels.Ranking;
 
 /// <summary>The order-preserving key of one score type, for the generic device key build.</summary>
@@ -22,9 +24,11 @@ public readonly struct Float32KeyOps : IRankingKeyOps<float>
     public static int KeyBits => 32;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(float score) => RankingKey.IsNaN(score);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(float score) => RankingKey.Key(score);
 }
 
@@ -35,9 +39,11 @@ public readonly struct Float64KeyOps : IRankingKeyOps<double>
     public static int KeyBits => 64;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(double score) => RankingKey.IsNaN(score);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(double score) => RankingKey.Key(score);
 }
 
@@ -48,9 +54,11 @@ public readonly struct HalfKeyOps : IRankingKeyOps<ushort>
     public static int KeyBits => 16;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(ushort score) => RankingKey.IsNaNHalf(score);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(ushort score) => (ulong)RankingKey.Key16(score);
 }
 
@@ -61,9 +69,11 @@ public readonly struct BFloat16KeyOps : IRankingKeyOps<ushort>
     public static int KeyBits => 16;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsNaN(ushort score) => RankingKey.IsNaNBFloat16(score);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(ushort score) => (ulong)RankingKey.Key16(score);
 }
 

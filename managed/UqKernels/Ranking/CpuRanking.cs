@@ -33,6 +33,7 @@ internal sealed class RankingWorkspace : IDisposable
     private uint[] _keys32 = [];
     private uint[] _scratch32 = [];
     private byte[] _block = [];
+    private DistinctScoreTable[] _distinctTables = [];
 
     public int[] Counts { get; } = ArrayPool<int>.Shared.Rent(2 * 6 * CpuRadixSort.Buckets);
 
@@ -45,6 +46,28 @@ internal sealed class RankingWorkspace : IDisposable
     public uint[] Keys32(int n) => Grow(ref _keys32, n);
 
     public uint[] Scratch32(int n) => Grow(ref _scratch32, n);
+
+    /// <summary><paramref name="count"/> empty distinct-score tables (kept for the workspace's next segments).</summary>
+    public DistinctScoreTable[] DistinctTables(int count)
+    {
+        if (_distinctTables.Length != count)
+        {
+            var tables = new DistinctScoreTable[count];
+            for (int i = 0; i < count; i++)
+            {
+                tables[i] = i < _distinctTables.Length ? _distinctTables[i] : new DistinctScoreTable();
+            }
+
+            _distinctTables = tables;
+        }
+
+        foreach (DistinctScoreTable table in _distinctTables)
+        {
+            table.Clear();
+        }
+
+        return _distinctTables;
+    }
 
     public byte[] Block(int bytes)
     {
@@ -238,13 +261,21 @@ internal static unsafe class CpuRanking
         in RankingProblem problem, long first, int length, TLabels labels, RankingWorkspace workspace, bool parallel)
         where TLabels : struct, ISegmentLabels => problem.ScoreType switch
         {
-            RankingScoreType.Float32 => parallel
-                ? CpuSplitRanking.RankParallel((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, CpuRadixSort.ChunkCount(length))
-                : CpuSplitRanking.Rank((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace),
-            RankingScoreType.Float64 => RankFloat64((double*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, parallel),
+            RankingScoreType.Float32 => CpuDistinctRanking.TryRank<float, Float32KeyOps, TLabels>(
+                    (float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, Chunks(length, parallel), out SegmentTotals totals)
+                ? totals
+                : parallel
+                    ? CpuSplitRanking.RankParallel((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, CpuRadixSort.ChunkCount(length))
+                    : CpuSplitRanking.Rank((float*)problem.Scores + first, length, labels, problem.NanPolicy, workspace),
+            RankingScoreType.Float64 => CpuDistinctRanking.TryRank<double, Float64KeyOps, TLabels>(
+                    (double*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, Chunks(length, parallel), out SegmentTotals totals)
+                ? totals
+                : RankFloat64((double*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, parallel),
             RankingScoreType.Half => Rank16((ushort*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, bfloat16: false),
             _ => Rank16((ushort*)problem.Scores + first, length, labels, problem.NanPolicy, workspace, bfloat16: true),
         };
+
+    private static int Chunks(int length, bool parallel) => parallel ? CpuRadixSort.ChunkCount(length) : 1;
 
     /// <summary>Row-major <c>[N, K]</c>: blocks of one cache line of columns are transposed, then ranked column by column.</summary>
     private static void RunRowMajor(RankingProblem problem, SegmentTotals[] totals)
