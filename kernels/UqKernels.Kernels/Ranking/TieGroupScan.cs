@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace UqKernels.Kernels.Ranking;
 
 /// <summary>
@@ -14,6 +16,7 @@ public static class TieGroupScan
     /// <param name="positives">Positives in the group.</param>
     /// <param name="negatives">Negatives in the group.</param>
     /// <param name="negativesBelow">Negatives in strictly lower-scored groups of the same segment.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long TwiceUTerm(long positives, long negatives, long negativesBelow) =>
         positives * ((2 * negativesBelow) + negatives);
 
@@ -28,6 +31,7 @@ public static class TieGroupScan
     /// <param name="falsePositives">Negatives at or above the group: <c>n0 − negatives in lower groups</c>.</param>
     /// <param name="n1">Positives in the segment.</param>
     /// <param name="inverseN1"><c>1.0 / n1</c>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ApTerm(long positives, long truePositives, long falsePositives, long n1, double inverseN1)
     {
         if (positives == 0)
@@ -75,6 +79,7 @@ public struct TieGroupTally
     }
 
     /// <summary>Adds the next group (ascending score order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(long positives, long negatives)
     {
         TwiceU += TieGroupScan.TwiceUTerm(positives, negatives, NegativesBelow);

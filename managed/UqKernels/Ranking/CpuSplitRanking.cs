@@ -301,12 +301,27 @@ internal static unsafe class CpuSplitRanking
             uint b = negatives[iq];
             if (a < b)
             {
+                // Mostly singleton groups for continuous scores: test the next key before galloping.
+                if (ip + 1 == p || positives[ip + 1] != a)
+                {
+                    tally.Add(1, 0);
+                    ip++;
+                    continue;
+                }
+
                 int end = RunEnd(positives, ip, p);
                 tally.Add(end - ip, 0);
                 ip = end;
             }
             else if (b < a)
             {
+                if (iq + 1 == q || negatives[iq + 1] != b)
+                {
+                    tally.Add(0, 1);
+                    iq++;
+                    continue;
+                }
+
                 int end = RunEnd(negatives, iq, q);
                 tally.Add(0, end - iq);
                 iq = end;
