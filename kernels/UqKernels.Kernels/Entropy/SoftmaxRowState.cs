@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels.Kernels.Entropy;
@@ -46,12 +47,16 @@ public struct SoftmaxRowState<T>
     public int LabelRank;
 
     /// <summary>The empty state.</summary>
-    public static SoftmaxRowState<T> Empty => new()
+    public static SoftmaxRowState<T> Empty
     {
-        Max = T.NegativeInfinity,
-        Second = T.NegativeInfinity,
-        ArgMax = -1,
-    };
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new()
+        {
+            Max = T.NegativeInfinity,
+            Second = T.NegativeInfinity,
+            ArgMax = -1,
+        };
+    }
 
     /// <summary>
     /// Adds one element <paramref name="x"/> at column <paramref name="index"/>. Elements of one state must arrive
@@ -97,6 +102,7 @@ public struct SoftmaxRowState<T>
     }
 
     /// <summary>Adds one shifted element <c>u = x − m</c> (<c>u ≤ 0</c>) to <c>s, t, q</c> without touching the maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AccumulateShifted<TReal>(T u)
         where TReal : struct, IReal<T>
     {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using UqKernels.Kernels.Entropy;
 using UqKernels.Kernels.Math;
@@ -137,6 +138,7 @@ internal static class CpuSoftmaxRow
     }
 
     /// <summary>The two largest of the multiset {a₁, a₂, b₁, b₂} where a₁ ≥ a₂ and b₁ ≥ b₂ (a repeated maximum counts twice).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (T First, T Second) TopTwo<T>(T first, T second, T otherFirst, T otherSecond)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
