@@ -299,29 +299,32 @@ internal static unsafe class CpuSplitRanking
         {
             uint a = positives[ip];
             uint b = negatives[iq];
+            if (a != b && (ip + 1 == p || positives[ip + 1] != a) && (iq + 1 == q || negatives[iq + 1] != b))
+            {
+                // Continuous scores: both heads are singleton groups and the smaller one is next. Which class it is
+                // is a coin flip the branch predictor loses, so the step is branch-free: the positive group's terms
+                // are formed either way and added times 0 or 1 (exact: the AP term is finite, TP ≥ 1 while a
+                // positive remains), then the negative group only moves NegativesBelow, as Add(0, 1) does.
+                int positive = a < b ? 1 : 0;
+                double term = TieGroupScan.ApTerm(
+                    1, tally.N1 - tally.PositivesBelow, tally.N0 - tally.NegativesBelow, tally.N1, tally.InverseN1);
+                tally.TwiceU += positive * TieGroupScan.TwiceUTerm(1, 0, tally.NegativesBelow);
+                tally.ApSum += positive * term;
+                tally.PositivesBelow += positive;
+                tally.NegativesBelow += 1 - positive;
+                ip += positive;
+                iq += 1 - positive;
+                continue;
+            }
+
             if (a < b)
             {
-                // Mostly singleton groups for continuous scores: test the next key before galloping.
-                if (ip + 1 == p || positives[ip + 1] != a)
-                {
-                    tally.Add(1, 0);
-                    ip++;
-                    continue;
-                }
-
                 int end = RunEnd(positives, ip, p);
                 tally.Add(end - ip, 0);
                 ip = end;
             }
             else if (b < a)
             {
-                if (iq + 1 == q || negatives[iq + 1] != b)
-                {
-                    tally.Add(0, 1);
-                    iq++;
-                    continue;
-                }
-
                 int end = RunEnd(negatives, iq, q);
                 tally.Add(0, end - iq);
                 iq = end;
