@@ -244,16 +244,36 @@ internal static unsafe class CpuSplitRanking
     {
         int ip = 0;
         int iq = 0;
+
+        // With both classes common (the minority ≥ 1/8), which class comes next is a coin flip the branch predictor
+        // loses; with a rare class (one-vs-rest) it predicts well and the plain step is cheaper.
+        bool balanced = 8L * Math.Min(p, q) >= (long)p + q;
         while (ip < p && iq < q)
         {
             uint a = positives[ip];
             uint b = negatives[iq];
             if (a != b && (ip + 1 == p || positives[ip + 1] != a) && (iq + 1 == q || negatives[iq + 1] != b))
             {
-                // Continuous scores: both heads are singleton groups and the smaller one is next. Which class it is
-                // is a coin flip the branch predictor loses, so the step is branch-free: the positive group's terms
-                // are formed either way and added times 0 or 1 (exact: the AP term is finite, TP ≥ 1 while a
-                // positive remains), then the negative group only moves NegativesBelow, as Add(0, 1) does.
+                // Continuous scores: both heads are singleton groups and the smaller one is next.
+                if (!balanced)
+                {
+                    if (a < b)
+                    {
+                        tally.Add(1, 0);
+                        ip++;
+                    }
+                    else
+                    {
+                        tally.Add(0, 1);
+                        iq++;
+                    }
+
+                    continue;
+                }
+
+                // Branch-free: the positive group's terms are formed either way and added times 0 or 1 (exact: the
+                // AP term is finite, TP ≥ 1 while a positive remains); the negative group only moves NegativesBelow,
+                // as Add(0, 1) does.
                 int positive = a < b ? 1 : 0;
                 double term = TieGroupScan.ApTerm(
                     1, tally.N1 - tally.PositivesBelow, tally.N0 - tally.NegativesBelow, tally.N1, tally.InverseN1);

@@ -19,7 +19,8 @@ public sealed unsafe class DistinctRankingTests
         from seed in Gen.Choose(0, int.MaxValue)
         from nanEvery in Gen.Elements(0, 0, 5, 97)
         from policy in Gen.Elements(NanPolicy.Propagate, NanPolicy.Omit)
-        select Build(n, pool, seed, nanEvery, policy);
+        from rarePositives in Gen.Elements(false, false, true)
+        select Build(n, pool, seed, nanEvery, policy, rarePositives);
 
     [Fact]
     public void Properties_CountingEqualsSorting_F32AndF64() =>
@@ -79,9 +80,11 @@ public sealed unsafe class DistinctRankingTests
 
     /// <summary>
     /// <paramref name="n"/> scores drawn from <paramref name="pool"/> values spread over [−1, 1] (with ±∞, ±0 in the
-    /// pool), labels correlated with the score, every <paramref name="nanEvery"/>-th score NaN (0: none).
+    /// pool), labels correlated with the score (or 2% positives: the one-vs-rest shape, which the merge walks with a
+    /// different step), every <paramref name="nanEvery"/>-th score NaN (0: none).
     /// </summary>
-    private static (float[] Scores, byte[] Labels, NanPolicy Policy) Build(int n, int pool, int seed, int nanEvery, NanPolicy policy)
+    private static (float[] Scores, byte[] Labels, NanPolicy Policy) Build(
+        int n, int pool, int seed, int nanEvery, NanPolicy policy, bool rarePositives = false)
     {
         var random = new Random(seed);
         float[] values = Enumerable.Range(0, pool).Select(i => pool == 1 ? 0.5f : (2f * i / (pool - 1)) - 1f).ToArray();
@@ -98,7 +101,8 @@ public sealed unsafe class DistinctRankingTests
         {
             int v = random.Next(pool);
             scores[i] = nanEvery > 0 && i % nanEvery == nanEvery - 1 ? float.NaN : values[v];
-            labels[i] = (byte)(random.NextDouble() < 0.2 + (0.6 * v / pool) ? 1 : 0);
+            double rate = rarePositives ? 0.02 : 0.2 + (0.6 * v / pool);
+            labels[i] = (byte)(random.NextDouble() < rate ? 1 : 0);
         }
 
         return (scores, labels, policy);
