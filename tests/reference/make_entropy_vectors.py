@@ -8,7 +8,7 @@ Run with the Debian interpreter (it has numpy / scipy / sklearn / mpmath):
 
     /usr/bin/python3 tests/reference/make_entropy_vectors.py
 
-Writes tests/data/entropy/<family>/<case>/{*.npy, meta.json} and tests/data/entropy/manifest.json.
+Writes tests/data/eval/<family>/<case>/{*.npy, meta.json} and tests/data/eval/manifest.json.
 Deterministic: one generator, np.random.default_rng(20261123), consumed in a fixed order.
 Every reference is computed in float64 from the EXACT stored input values
 (f32 -> f64 cast; f16 stored as numpy float16 (<f2); bf16 stored as raw uint16 bits,
@@ -31,7 +31,7 @@ import mpmath
 
 SEED = 20261123
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.normpath(os.path.join(HERE, "..", "data", "entropy"))
+OUT = os.path.normpath(os.path.join(HERE, "..", "data", "eval"))
 FAMILIES = ("single", "soft", "ensemble", "token", "semantic", "ece")
 
 RNG = np.random.default_rng(SEED)

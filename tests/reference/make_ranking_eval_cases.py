@@ -3,12 +3,12 @@
 
     /usr/bin/python3 tests/reference/make_ranking_eval_cases.py
 
-`uqk validate` reads reference cases as tests/data/entropy/<family>/<case>/{<input>.npy, <output>.npy, meta.json}
+`uqk validate` reads reference cases as tests/data/eval/<family>/<case>/{<input>.npy, <output>.npy, meta.json}
 (UqKernels.Validation.ReferenceCase), where every expected output is an .npy named like the eval kernel's output. The
 ranking ground truth lives in other layouts (tests/data/ranking from make_ranking_vectors.py, tests/data/ranking_batched
 from make_ranking_batched_vectors.py, tests/data/ranking_selective from make_selective_vectors.py, expected values
 partly in meta.json). This script computes nothing: it rewrites those cases, inputs unchanged and expected values
-copied, into tests/data/entropy/{auroc,ranking_ovr,aurc,spearman}. Cases above MAX_N elements are left to the unit
+copied, into tests/data/eval/{auroc,ranking_ovr,aurc,spearman}. Cases above MAX_N elements are left to the unit
 tests so `uqk validate` stays fast. Rerun it after the generators; deterministic; deletes and rewrites those four
 folders only.
 
@@ -31,7 +31,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, "..", "data"))
-OUT = os.path.join(DATA, "entropy")
+OUT = os.path.join(DATA, "eval")
 MAX_N = 5000
 
 

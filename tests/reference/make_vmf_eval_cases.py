@@ -3,12 +3,12 @@
 
     /usr/bin/python3 tests/reference/make_vmf_eval_cases.py
 
-`uqk validate` reads reference cases as tests/data/entropy/<family>/<case>/{<input>.npy, <output>.npy, meta.json}
+`uqk validate` reads reference cases as tests/data/eval/<family>/<case>/{<input>.npy, <output>.npy, meta.json}
 (UqKernels.Validation.ReferenceCase). The von Mises-Fisher ground truth lives in another layout, tests/data/vmf
 (written by tests/reference/make_vmf_vectors.py at 60 mpmath digits, one flat set of scalar_*.npy arrays over many d).
 This script computes nothing: it selects every point of a few dimensions from tests/data/vmf/scalar_*.npy and
-rewrites them as one case folder per (dtype, d) in tests/data/entropy/vmf/. Rerun it after make_vmf_vectors.py.
-Deterministic; deletes and rewrites tests/data/entropy/vmf only.
+rewrites them as one case folder per (dtype, d) in tests/data/eval/vmf/. Rerun it after make_vmf_vectors.py.
+Deterministic; deletes and rewrites tests/data/eval/vmf only.
 
 Per case: kappa.npy [N] (float32 or float64: every stored kappa is exact in float32), meta.json
 {"dtype", "dim", "note", "source"}, and the float64 expected outputs
@@ -27,7 +27,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", "data", "vmf"))
-OUT = os.path.normpath(os.path.join(HERE, "..", "data", "entropy", "vmf"))
+OUT = os.path.normpath(os.path.join(HERE, "..", "data", "eval", "vmf"))
 
 # (dtype, d): across the range (d = 2, a moderate and the largest d) in f64; f32 adds d = 3 and d = 512.
 CASES = [("f64", 2), ("f64", 64), ("f64", 65536), ("f32", 2), ("f32", 3), ("f32", 512), ("f32", 65536)]

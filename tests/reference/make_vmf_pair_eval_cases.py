@@ -3,13 +3,13 @@
 
     /usr/bin/python3 tests/reference/make_vmf_pair_eval_cases.py
 
-`uqk validate` reads reference cases as tests/data/entropy/<family>/<case>/{<input>.npy, <output>.npy, meta.json}
+`uqk validate` reads reference cases as tests/data/eval/<family>/<case>/{<input>.npy, <output>.npy, meta.json}
 (UqKernels.Validation.ReferenceCase; the family folder is EvalKernel.ReferenceFamily, here "vmf_pair"). The von
 Mises-Fisher pair ground truth lives in tests/data/vmf (written by tests/reference/make_vmf_vectors.py at 60 mpmath
 digits: pair_*.npy, one flat set over many d and rho). This script computes nothing: it selects the pairs of a few
 (d, rho) from tests/data/vmf/pair_*.npy and rewrites them as one case folder per (dtype, d, rho) in
-tests/data/entropy/vmf_pair/. Rerun it after make_vmf_vectors.py. Deterministic; deletes and rewrites
-tests/data/entropy/vmf_pair only.
+tests/data/eval/vmf_pair/. Rerun it after make_vmf_vectors.py. Deterministic; deletes and rewrites
+tests/data/eval/vmf_pair only.
 
 Per case: kappa1.npy, kappa2.npy, one_minus_cos.npy [N] (float32 or float64: every stored input is exact in float32),
 meta.json {"dtype", "dim", "rho", "note", "source", "generator"}, and the float64 expected outputs
@@ -33,7 +33,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", "data", "vmf"))
-OUT = os.path.normpath(os.path.join(HERE, "..", "data", "entropy", "vmf_pair"))
+OUT = os.path.normpath(os.path.join(HERE, "..", "data", "eval", "vmf_pair"))
 
 # (dtype, d, rho, kappa limit or None): f64 at every (d, rho) of the pair vectors; f32 where Tolerance.F32 holds
 # with margin for every output (see the module docstring).

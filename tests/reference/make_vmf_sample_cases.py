@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference cases for `uqk validate` of the `vmf-sample` eval kernel (tests/data/entropy/vmf_sample/).
+"""Reference cases for `uqk validate` of the `vmf-sample` eval kernel (tests/data/eval/vmf_sample/).
 
 An independent float64 implementation of the sampler *specification* (vmf_mcinfonce.md §4 and the counter layout
 documented in kernels/UqKernels.Kernels/Vmf/VmfSampler.cs), written from the math, not from the C# code:
@@ -166,7 +166,7 @@ CASES = [
 
 def main(root):
     rng = np.random.default_rng(20240607)
-    out_root = os.path.join(root, "tests", "data", "entropy", "vmf_sample")
+    out_root = os.path.join(root, "tests", "data", "eval", "vmf_sample")
     for name, dtype, d, kappas, samples, seed, offset in CASES:
         mu = unit_rows(rng, len(kappas), d).astype(dtype)
         kappa = np.array(kappas, dtype=dtype)

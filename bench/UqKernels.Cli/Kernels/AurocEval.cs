@@ -12,7 +12,7 @@ internal sealed class AurocEval : EvalKernel
 
     public override string Summary => "exact AUROC (sklearn roc_auc_score) and AP of scores [N] or [K, N] vs 0/1 labels [N]";
 
-    /// <summary>tests/data/entropy/auroc: cut from the sklearn vectors of tests/data/ranking (tests/reference/make_ranking_eval_cases.py).</summary>
+    /// <summary>tests/data/eval/auroc: cut from the sklearn vectors of tests/data/ranking (tests/reference/make_ranking_eval_cases.py).</summary>
     public override string ReferenceFamily => "auroc";
 
     public override bool ComputesInFloat64 => true;

@@ -64,7 +64,7 @@ internal abstract class EvalKernel
 
     public abstract IReadOnlyList<string> Outputs { get; }
 
-    /// <summary>The folder of <c>tests/data/entropy</c> whose cases validate this kernel (same input/output names).</summary>
+    /// <summary>The folder of <c>tests/data/eval</c> whose cases validate this kernel (same input/output names).</summary>
     public abstract string ReferenceFamily { get; }
 
     /// <summary>

@@ -12,7 +12,7 @@ internal sealed class OneVsRestEval : EvalKernel
 
     public override string Summary => "one-vs-rest AUROC / AP per class of probabilities [N, C] vs class labels [N], macro and weighted";
 
-    /// <summary>tests/data/entropy/ranking_ovr: sklearn's roc_auc_score(multi_class='ovr') vectors (tests/reference/make_ranking_eval_cases.py).</summary>
+    /// <summary>tests/data/eval/ranking_ovr: sklearn's roc_auc_score(multi_class='ovr') vectors (tests/reference/make_ranking_eval_cases.py).</summary>
     public override string ReferenceFamily => "ranking_ovr";
 
     public override bool ComputesInFloat64 => true;

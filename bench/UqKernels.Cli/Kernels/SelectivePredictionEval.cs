@@ -12,7 +12,7 @@ internal sealed class SelectivePredictionEval : EvalKernel
 
     public override string Summary => "AURC, E-AURC, AULC, rAULC and coverage at accuracy 0.95/0.99 of uncertainty [N] vs correctness [N]";
 
-    /// <summary>tests/data/entropy/aurc: cases cut from tests/data/ranking_selective (tests/reference/make_ranking_eval_cases.py).</summary>
+    /// <summary>tests/data/eval/aurc: cases cut from tests/data/ranking_selective (tests/reference/make_ranking_eval_cases.py).</summary>
     public override string ReferenceFamily => "aurc";
 
     public override bool ComputesInFloat64 => true;

@@ -9,7 +9,7 @@ internal sealed class SpearmanEval : EvalKernel
 
     public override string Summary => "Spearman rho (midranks as scipy, and stable ordinal ranks as untangle) and Pearson r of x [N], y [N]";
 
-    /// <summary>tests/data/entropy/spearman: cases cut from tests/data/ranking_selective (tests/reference/make_ranking_eval_cases.py).</summary>
+    /// <summary>tests/data/eval/spearman: cases cut from tests/data/ranking_selective (tests/reference/make_ranking_eval_cases.py).</summary>
     public override string ReferenceFamily => "spearman";
 
     public override bool ComputesInFloat64 => true;

@@ -12,7 +12,7 @@ internal sealed class VmfEval : EvalKernel
 
     public override string Summary => "von Mises-Fisher log C, A, 1-A, A', entropy, KL to uniform of concentrations kappa [N] on S^(dim-1)";
 
-    /// <summary>tests/data/entropy/vmf: cases cut from the mpmath vectors of tests/data/vmf (tests/reference/make_vmf_eval_cases.py).</summary>
+    /// <summary>tests/data/eval/vmf: cases cut from the mpmath vectors of tests/data/vmf (tests/reference/make_vmf_eval_cases.py).</summary>
     public override string ReferenceFamily => "vmf";
 
     public override IReadOnlyList<EvalInput> Inputs { get; } =

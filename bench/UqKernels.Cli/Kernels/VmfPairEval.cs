@@ -15,7 +15,7 @@ internal sealed class VmfPairEval : EvalKernel
     public override string Summary =>
         "von Mises-Fisher KL(p1||p2) with d/dkappa1, d/dkappa2, log ELK of order rho, log-density and d/dkappa of pairs [N] on S^(dim-1)";
 
-    /// <summary>tests/data/entropy/vmf_pair: cases cut from the mpmath pair vectors of tests/data/vmf (tests/reference/make_vmf_pair_eval_cases.py).</summary>
+    /// <summary>tests/data/eval/vmf_pair: cases cut from the mpmath pair vectors of tests/data/vmf (tests/reference/make_vmf_pair_eval_cases.py).</summary>
     public override string ReferenceFamily => "vmf_pair";
 
     public override IReadOnlyList<EvalInput> Inputs { get; } =

@@ -8,7 +8,7 @@ namespace UqKernels.Cli.Kernels;
 /// <c>samples [N, S, d]</c> and <c>w [N, S]</c> (cosines μ̂ᵀx).
 /// </summary>
 /// <remarks>
-/// Validation (<see cref="ReferenceFamily"/>): the cases under tests/data/entropy/vmf_sample hold samples drawn by an
+/// Validation (<see cref="ReferenceFamily"/>): the cases under tests/data/eval/vmf_sample hold samples drawn by an
 /// independent float64 NumPy implementation of the same algorithm and counter layout
 /// (tests/reference/make_vmf_sample_cases.py), so the generic element-wise comparison checks the whole stream (Philox,
 /// Box–Muller, Gamma/Wood, composition) on every backend. Because rejection decisions are discrete, a rounding-level
@@ -22,7 +22,7 @@ internal sealed class VmfSampleEval : EvalKernel
 
     public override string Summary => "von Mises-Fisher samples x [N,S,d] and cosines w [N,S] for mu [N,d], kappa [N] (Philox seed/offset)";
 
-    /// <summary>tests/data/entropy/vmf_sample (tests/reference/make_vmf_sample_cases.py).</summary>
+    /// <summary>tests/data/eval/vmf_sample (tests/reference/make_vmf_sample_cases.py).</summary>
     public override string ReferenceFamily => "vmf_sample";
 
     public override IReadOnlyList<EvalInput> Inputs { get; } =

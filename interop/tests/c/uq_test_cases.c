@@ -422,8 +422,8 @@ void test_reference(void) {
   npy_free(&expected);
 
   npy_array logits, reference;
-  CHECK(npy_load(UQ_TEST_DATA_DIR "/entropy/single/rand_f32_33x17/logits.npy", &logits) == 0);
-  CHECK(npy_load(UQ_TEST_DATA_DIR "/entropy/single/rand_f32_33x17/entropy.npy", &reference) == 0);
+  CHECK(npy_load(UQ_TEST_DATA_DIR "/eval/single/rand_f32_33x17/logits.npy", &logits) == 0);
+  CHECK(npy_load(UQ_TEST_DATA_DIR "/eval/single/rand_f32_33x17/entropy.npy", &reference) == 0);
   if (uq_test_failures == 0) {
     float entropy[33];
     CHECK(logits.shape[0] == 33 && logits.shape[1] == 17);

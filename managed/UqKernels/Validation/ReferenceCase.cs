@@ -29,10 +29,10 @@ public sealed class ReferenceCase
     /// <summary>The checked-in data folder (<c>tests/data</c>), found above the running binary or the working directory.</summary>
     public static string DataRoot { get; set; } = FindDataRoot();
 
-    /// <summary>Every case of an entropy-family folder (<c>tests/data/entropy/FAMILY</c>), in name order.</summary>
+    /// <summary>Every case of an eval-kernel family folder (<c>tests/data/eval/FAMILY</c>), in name order.</summary>
     public static IReadOnlyList<ReferenceCase> Load(string family)
     {
-        string root = Path.Combine(DataRoot, "entropy", family);
+        string root = Path.Combine(DataRoot, "eval", family);
         return Directory.GetDirectories(root).Order(StringComparer.Ordinal).Select(f => new ReferenceCase(family, f)).ToList();
     }
 

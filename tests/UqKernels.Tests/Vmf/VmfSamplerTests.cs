@@ -342,7 +342,7 @@ public sealed class VmfSamplerTests(ITestOutputHelper output)
     });
 
     /// <summary>
-    /// The checked-in cases of tests/data/entropy/vmf_sample (an independent float64 NumPy implementation of the same
+    /// The checked-in cases of tests/data/eval/vmf_sample (an independent float64 NumPy implementation of the same
     /// algorithm and counter layout, tests/reference/make_vmf_sample_cases.py): samples and cosines element-wise within
     /// <see cref="Tolerance.F64"/> / <see cref="Tolerance.F32"/> — the same check <c>uqk validate</c> runs.
     /// </summary>

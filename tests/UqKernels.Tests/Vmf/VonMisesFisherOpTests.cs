@@ -118,7 +118,7 @@ public sealed class VonMisesFisherOpTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The <c>uqk eval vmf</c> / <c>uqk validate</c> cases of tests/data/entropy/vmf (cut from tests/data/vmf by
+    /// The <c>uqk eval vmf</c> / <c>uqk validate</c> cases of tests/data/eval/vmf (cut from tests/data/vmf by
     /// tests/reference/make_vmf_eval_cases.py) pass with the bounds <c>uqk validate</c> applies: Tolerance.F64 for the
     /// f64 cases, Tolerance.F32 for the f32 ones.
     /// </summary>

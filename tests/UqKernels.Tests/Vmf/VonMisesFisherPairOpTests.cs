@@ -280,7 +280,7 @@ public sealed class VonMisesFisherPairOpTests(ITestOutputHelper output)
     });
 
     /// <summary>
-    /// The <c>uqk eval vmf-pair</c> / <c>uqk validate</c> cases of tests/data/entropy/vmf_pair (cut from tests/data/vmf by
+    /// The <c>uqk eval vmf-pair</c> / <c>uqk validate</c> cases of tests/data/eval/vmf_pair (cut from tests/data/vmf by
     /// tests/reference/make_vmf_pair_eval_cases.py) pass with the bounds <c>uqk validate</c> applies.
     /// </summary>
     [Theory]
