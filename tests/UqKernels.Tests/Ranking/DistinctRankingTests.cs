@@ -10,6 +10,8 @@ namespace UqKernels.Tests.Ranking;
 /// f64): the same totals bit for bit (2U, AP sum, class and NaN counts), serial and on two chunks, and the hand-over to
 /// sorting when a segment has more distinct scores than a table takes. The public operations pick the path themselves,
 /// so the property tests elsewhere exercise whichever path their inputs select; these tests pin both down directly.
+/// The same holds for the serial f32 path's count of the negatives against at most
+/// <see cref="CpuSplitRanking.RarePositives"/> positives (one-vs-rest's shape).
 /// </summary>
 public sealed unsafe class DistinctRankingTests
 {
@@ -76,6 +78,37 @@ public sealed unsafe class DistinctRankingTests
         using UqContext context = UqContext.Create("cpu");
         RankingResult result = context.Auroc(mixed, mixedLabels);
         Assert.Equal(SortF32(mixed, mixedLabels, NanPolicy.Omit, chunks: 1).TwiceU, result.NumeratorTwiceU);
+    }
+
+    [Theory]
+    [InlineData(50_000, 1 << 24, 40)]
+    [InlineData(50_000, 300, 40)]
+    [InlineData(20_000, 1 << 24, CpuSplitRanking.RarePositives)]
+    [InlineData(20_000, 1 << 24, CpuSplitRanking.RarePositives + 1)]
+    [InlineData(5_000, 20, 7)]
+    [InlineData(300, 1 << 24, 1)]
+    public void RarePositives_CountingAgainstThemEqualsSorting(int n, int pool, int positives)
+    {
+        // Positives drawn from the same pool as the negatives (ties across classes when the pool is small, repeated
+        // positive values), ±∞ and ±0 in the pool, NaN scores under Omit. The serial path (one chunk) counts the
+        // negatives against the positives when there are at most RarePositives; two chunks always sort.
+        (float[] s, _, _) = Build(n, pool, seed: n + positives, nanEvery: 997, NanPolicy.Omit);
+        byte[] y = new byte[n];
+        var random = new Random(positives);
+        for (int placed = 0; placed < positives;)
+        {
+            int i = random.Next(n);
+            if (y[i] == 0 && !float.IsNaN(s[i]))
+            {
+                y[i] = 1;
+                placed++;
+            }
+        }
+
+        SegmentTotals serial = SortF32(s, y, NanPolicy.Omit, chunks: 1);
+        Assert.Equal(positives, serial.Positives);
+        AssertSame(SortF32(s, y, NanPolicy.Omit, chunks: 2), serial, "rare positives vs two-chunk sort");
+        AssertSame(SortF64(s, y, NanPolicy.Omit), serial, "rare positives vs f64 sort");
     }
 
     /// <summary>
