@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using UqKernels.Cpu;
 using UqKernels.Kernels.Entropy;
 using UqKernels.Kernels.Math;
@@ -115,6 +117,15 @@ internal static unsafe class CpuRowStatistics
             for (int row = start; row < end; row++)
             {
                 ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
+
+                // The next row is (about) the next page: fetched while this one is computed.
+                if (row + 1 < end)
+                {
+                    CpuPrefetch.Range(
+                        Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..])),
+                        (long)columns * sizeof(TStorage));
+                }
+
                 ReadOnlySpan<T> values;
                 if (widen)
                 {

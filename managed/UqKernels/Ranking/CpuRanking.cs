@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using UqKernels.Cpu;
 using UqKernels.Kernels.Ranking;
 
@@ -335,17 +334,15 @@ internal static unsafe class CpuRanking
     private static void TransposeTyped<T>(T* source, T* target, int rows, int columns, int c0, int count)
         where T : unmanaged
     {
-        // Rows a page or more apart defeat the hardware prefetchers (they stay within a 4 KiB page), so every row of a
-        // block was a demand miss (27% of the one-vs-rest profile); the block's line(s) a few rows ahead are prefetched.
+        // Rows a page or more apart defeat the hardware prefetchers, so every row of a block was a demand miss (27% of
+        // the one-vs-rest profile); the block's line(s) a few rows ahead are prefetched.
         const int PrefetchRows = 16;
         for (int i = 0; i < rows; i++)
         {
             T* row = source + ((long)i * columns) + c0;
-            if (Sse.IsSupported && i + PrefetchRows < rows)
+            if (i + PrefetchRows < rows)
             {
-                T* ahead = row + ((long)PrefetchRows * columns);
-                Sse.Prefetch0(ahead);
-                Sse.Prefetch0(ahead + count - 1);
+                CpuPrefetch.Range(row + ((long)PrefetchRows * columns), (long)count * sizeof(T));
             }
 
             for (int c = 0; c < count; c++)
