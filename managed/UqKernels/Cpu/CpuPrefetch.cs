@@ -12,6 +12,16 @@ internal static unsafe class CpuPrefetch
 {
     private const int LineBytes = 64;
 
+    /// <summary>Prefetches the cache line holding <paramref name="address"/> into all cache levels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Line(void* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
+        }
+    }
+
     /// <summary>Prefetches every cache line of <c>[start, start + bytes)</c> into all cache levels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Range(void* start, long bytes)

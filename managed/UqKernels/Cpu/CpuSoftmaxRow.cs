@@ -1,155 +1,312 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using UqKernels.Kernels.Entropy;
 using UqKernels.Kernels.Math;
 
 namespace UqKernels.Cpu;
 
 /// <summary>
-/// Fills a <see cref="SoftmaxRowState{T}"/> for one row with SIMD: an arg-max pass (which also finds NaN),
-/// a top-2 pass, and one fused shift → exp → sums pass per block. The state is finalized by the same scalar code the device kernels use.
+/// Fills a <see cref="SoftmaxRowState{T}"/> for one row on the CPU: SIMD lanes (<see cref="Vector512{T}"/> where the
+/// runtime accelerates it, else <see cref="Vector256{T}"/>) through <see cref="CpuSoftmaxRow{T, TReal, TVector, TSimd}"/>;
+/// without either, the shared scalar <see cref="SoftmaxRowState{T}.Push"/>, which defines the result.
 /// </summary>
 internal static class CpuSoftmaxRow
 {
-    /// <summary>Block of a row processed at a time: 4,096 elements keep both scratch blocks in L1/L2.</summary>
+    /// <summary>
+    /// Block of a row whose lane sums are carried in f64 at the block's end, so long rows (LLM vocabularies) keep f32 block
+    /// error only (uq_metrics.md §1.8); 4,096 elements also keep the lane counts exact in f32.
+    /// </summary>
     public const int BlockSize = 4096;
 
-    /// <summary>What the caller needs beyond <c>m, s, t</c> and the top-2.</summary>
-    [Flags]
-    public enum Extras
-    {
-        None = 0,
-        SumOfSquares = 1,
-        SumOfLogits = 2,
-        LabelRank = 4,
-    }
-
     /// <summary>
-    /// The state of <paramref name="row"/> (already in the compute type and temperature-scaled). Block sums are
-    /// accumulated in f64 so long rows (LLM vocabularies) keep f32 block error only (uq_metrics.md §1.8).
+    /// The state of <paramref name="row"/> (already in the compute type and temperature-scaled): <c>m, s, t, q</c>, the
+    /// top-2, the arg-max, <c>Σx</c>, and the rank of column <paramref name="rankLabel"/> when it is not −1.
     /// </summary>
     /// <param name="row">The logits.</param>
-    /// <param name="label">The label column, or −1.</param>
-    /// <param name="extras">Optional sums to compute.</param>
-    public static SoftmaxRowState<T> Build<T, TReal>(ReadOnlySpan<T> row, int label, Extras extras)
+    /// <param name="rankLabel">The column whose rank to count, or −1.</param>
+    /// <param name="ahead">
+    /// Memory the caller reads next (the next row), or null: its cache lines are prefetched one per vector of the
+    /// exponential pass, so the next row arrives while this one is computed. A batch walks rows of a few KiB, each on
+    /// new pages, which the hardware prefetchers (within one 4 KiB page) do not enter; prefetching the whole row at once
+    /// instead stalls on the line-fill buffers.
+    /// </param>
+    public static unsafe SoftmaxRowState<T> Build<T, TReal>(ReadOnlySpan<T> row, int rankLabel, void* ahead)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
+        // The widest width the runtime accelerates (a runtime told to prefer 256 bits reports 512 as not accelerated).
+        if (Simd512<T, TReal>.IsAccelerated)
+        {
+            return CpuSoftmaxRow<T, TReal, Vector512<T>, Simd512<T, TReal>>.Build(row, rankLabel, ahead);
+        }
+
+        if (Simd256<T, TReal>.IsAccelerated)
+        {
+            return CpuSoftmaxRow<T, TReal, Vector256<T>, Simd256<T, TReal>>.Build(row, rankLabel, ahead);
+        }
+
         SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
-
-        // IndexOfMax returns the first NaN when there is one, so one pass finds the maximum, its lowest index and
-        // whether the row is invalid.
-        int argMax = TensorPrimitives.IndexOfMax(row);
-        T max = row[argMax];
-        if (T.IsNaN(max) || max == T.PositiveInfinity)
+        T labelLogit = rankLabel >= 0 ? row[rankLabel] : T.Zero;
+        for (int i = 0; i < row.Length; i++)
         {
-            state.InvalidCount = 1;
-            return state;
+            state.Push<TReal>(row[i], i, labelLogit, rankLabel);
         }
 
-        if ((extras & Extras.LabelRank) != 0 && label >= 0)
+        return state;
+    }
+}
+
+/// <summary>
+/// One row's <see cref="SoftmaxRowState{T}"/> in <typeparamref name="TVector"/> lanes, in two passes over the row (which
+/// stays in L1/L2 between them) and a search:
+/// <list type="number">
+/// <item>a scan: lane-wise top-2 (<c>second = max(second, min(first, x))</c>, <c>first = max(first, x)</c>), <c>Σx</c>, and
+/// the label-rank counts <c>#{x &gt; x_y}</c>, <c>#{x = x_y}</c>. <c>Σx</c> doubles as the validity test: it is finite
+/// unless the row holds NaN or ±∞ (or overflows), and only then is the row searched for NaN;</item>
+/// <item>the first index holding the maximum (usually early in the row);</item>
+/// <item>per <see cref="CpuSoftmaxRow.BlockSize"/> block, <c>u = max(x − m, floor)</c>, <c>e = e^u</c>
+/// (<see cref="SimdExp"/>) and the lane sums of <c>e</c>, <c>u·e</c> and <c>e²</c>, carried in f64 between blocks.</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// The row's last partial vector is the overlapping vector that ends at the row's end, its lanes already seen replaced
+/// by values that change nothing (−∞ for the top-2 and the exponentials, NaN for the counts, 0 for <c>Σx</c>); a row
+/// shorter than one vector is copied behind −∞ padding. Ties of the label logit (rare) are resolved by an exact count
+/// over the columns before the label. The single-instruction <c>MaxNative</c>/<c>MinNative</c> are exact because a row
+/// with NaN is invalid and its other results are discarded. The methods are compiled fully optimised on first use:
+/// tier-0 code of these SIMD generics is several times slower, and the first rows of a batch would pay for it.
+/// </remarks>
+internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TReal : struct, IReal<T>
+    where TVector : unmanaged
+    where TSimd : ISimdWidth<TVector, T>
+{
+    /// <inheritdoc cref="CpuSoftmaxRow.Build"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static SoftmaxRowState<T> Build(ReadOnlySpan<T> row, int rankLabel, void* ahead) =>
+        rankLabel >= 0 ? Build<Yes>(row, rankLabel, ahead) : Build<No>(row, rankLabel, ahead);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static SoftmaxRowState<T> Build<TRank>(ReadOnlySpan<T> row, int rankLabel, void* ahead)
+        where TRank : IPassFlag
+    {
+        SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
+        int width = TSimd.Count;
+        int length = row.Length;
+        int fullEnd = length - (length % width);
+        fixed (T* values = row)
         {
-            T labelLogit = row[label];
-            state.LabelRank = SimdCount.Above(row, labelLogit, orEqual: false)
-                + SimdCount.Above(row[..label], labelLogit, orEqual: true)
-                - SimdCount.Above(row[..label], labelLogit, orEqual: false);
+            // The last partial vector: row element tailIndex + l in lane l; lanes before firstFresh are seen already.
+            T* tail = values + length - width;
+            int tailIndex = length - width;
+            int firstFresh = width - (length - fullEnd);
+            if (length < width)
+            {
+                T* padded = stackalloc T[width];
+                for (int l = 0; l < width; l++)
+                {
+                    padded[l] = l < firstFresh ? T.NegativeInfinity : values[l - firstFresh];
+                }
+
+                tail = padded;
+            }
+
+            TVector fresh = TSimd.LanesFrom(firstFresh);
+            bool hasTail = fullEnd < length;
+            T labelLogit = TRank.On ? values[rankLabel] : T.Zero;
+            Scan scan = RunScan<TRank>(values, fullEnd, hasTail ? tail : null, fresh, labelLogit);
+            if (!double.IsFinite(scan.Sum) && (scan.First == T.PositiveInfinity || ContainsNaN(row)))
+            {
+                state.InvalidCount = 1;
+                return state;
+            }
+
+            state.SumLogits = TReal.FromDouble(scan.Sum);
+            if (TRank.On)
+            {
+                state.LabelRank = scan.Greater;
+                if (scan.Equal > 1)
+                {
+                    ReadOnlySpan<T> before = row[..rankLabel];
+                    state.LabelRank += SimdCount.Above(before, labelLogit, orEqual: true)
+                        - SimdCount.Above(before, labelLogit, orEqual: false);
+                }
+            }
+
+            if (scan.First == T.NegativeInfinity)
+            {
+                return state;
+            }
+
+            state.Max = scan.First;
+            state.Second = scan.Second;
+            state.ArgMax = IndexOf(values, fullEnd, tail, tailIndex, scan.First);
+            // Without a next row, the prefetches touch this row again (cached already): no branch in the loop.
+            byte* prefetch = ahead != null ? (byte*)ahead : (byte*)values;
+            SumExponentials(values, fullEnd, hasTail ? tail : null, fresh, scan.First, prefetch, ref state);
         }
 
-        if ((extras & Extras.SumOfLogits) != 0)
-        {
-            state.SumLogits = TensorPrimitives.Sum(row);
-        }
-
-        if (max == T.NegativeInfinity)
-        {
-            return state;
-        }
-
-        double sum = 0, shiftedSum = 0, squares = 0;
-        T first = T.NegativeInfinity, second = T.NegativeInfinity;
-        for (int start = 0; start < row.Length; start += BlockSize)
-        {
-            ReadOnlySpan<T> block = row.Slice(start, Math.Min(BlockSize, row.Length - start));
-            BlockSums<T> sums = FusedSums<T, TReal>(block, max);
-            sum += TReal.ToDouble(sums.Sum);
-            shiftedSum += TReal.ToDouble(sums.ShiftedSum);
-            squares += TReal.ToDouble(sums.Squares);
-            (first, second) = TopTwo(first, second, sums.First, sums.Second);
-        }
-
-        state.Max = max;
-        state.Second = second;
-        state.ArgMax = argMax;
-        state.SumExp = TReal.FromDouble(sum);
-        state.SumShiftedExp = TReal.FromDouble(shiftedSum);
-        state.SumExpSquared = TReal.FromDouble(squares);
         return state;
     }
 
-    /// <summary>
-    /// One fused SIMD pass over a block: <c>u = max(x − m, −MaxFinite)</c>, <c>e = e^u</c>, the lane sums of <c>e</c>,
-    /// <c>u·e</c> and <c>e²</c>, and lane-wise top-2 values. The clamp turns <c>−∞</c> logits into <c>e = 0</c>,
-    /// <c>u·e = −0</c> instead of NaN. The row holds no NaN here (<see cref="Build"/> returned earlier), so the
-    /// single-instruction <c>MaxNative</c>/<c>MinNative</c> are exact. Elements past the last whole vector go through
-    /// the shared scalar <see cref="SoftmaxRowState{T}.AccumulateShifted"/>.
-    /// </summary>
-    private static BlockSums<T> FusedSums<T, TReal>(ReadOnlySpan<T> block, T max)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TReal : struct, IReal<T>
+    /// <summary>The scan over the full vectors <c>[0, fullEnd)</c> and the tail vector (null when there is none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Scan RunScan<TRank>(T* values, int fullEnd, T* tail, TVector fresh, T labelLogit)
+        where TRank : IPassFlag
     {
-        var maxVector = new Vector<T>(max);
-        var floor = new Vector<T>(-TReal.MaxFinite);
-        Vector<T> sums = Vector<T>.Zero, shiftedSums = Vector<T>.Zero, squareSums = Vector<T>.Zero;
-        var firsts = new Vector<T>(T.NegativeInfinity);
-        Vector<T> seconds = firsts;
-        ReadOnlySpan<Vector<T>> vectors = Vector.IsHardwareAccelerated
-            ? MemoryMarshal.Cast<T, Vector<T>>(block)
-            : default;
-        foreach (Vector<T> x in vectors)
+        int width = TSimd.Count;
+        TVector label = TSimd.Create(labelLogit);
+        TVector first = TSimd.Create(T.NegativeInfinity), second = first;
+        var scan = default(Scan);
+        for (int blockStart = 0; ; blockStart += CpuSoftmaxRow.BlockSize)
         {
-            Vector<T> u = Vector.MaxNative(x - maxVector, floor);
-            Vector<T> e = SimdExp.ExpOfNonPositive(u);
-            sums += e;
-            shiftedSums += u * e;
-            squareSums += e * e;
-            seconds = Vector.MaxNative(seconds, Vector.MinNative(firsts, x));
-            firsts = Vector.MaxNative(firsts, x);
+            int blockEnd = Math.Min(blockStart + CpuSoftmaxRow.BlockSize, fullEnd);
+            TVector sum = TSimd.Zero, greater = TSimd.Zero, equal = TSimd.Zero;
+            for (int i = blockStart; i < blockEnd; i += width)
+            {
+                TVector x = TSimd.Load(values + i);
+                second = TSimd.MaxNative(second, TSimd.MinNative(first, x));
+                first = TSimd.MaxNative(first, x);
+                sum = TSimd.Add(sum, x);
+                if (TRank.On)
+                {
+                    greater = TSimd.Add(greater, TSimd.BitwiseAnd(TSimd.GreaterThan(x, label), TSimd.One));
+                    equal = TSimd.Add(equal, TSimd.BitwiseAnd(TSimd.Equal(x, label), TSimd.One));
+                }
+            }
+
+            bool lastBlock = blockStart + CpuSoftmaxRow.BlockSize >= fullEnd;
+            if (lastBlock && tail != null)
+            {
+                TVector x = TSimd.Load(tail);
+                TVector top = TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NegativeInfinity));
+                second = TSimd.MaxNative(second, TSimd.MinNative(first, top));
+                first = TSimd.MaxNative(first, top);
+                sum = TSimd.Add(sum, TSimd.BitwiseAnd(x, fresh));
+                if (TRank.On)
+                {
+                    TVector counted = TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NaN));
+                    greater = TSimd.Add(greater, TSimd.BitwiseAnd(TSimd.GreaterThan(counted, label), TSimd.One));
+                    equal = TSimd.Add(equal, TSimd.BitwiseAnd(TSimd.Equal(counted, label), TSimd.One));
+                }
+            }
+
+            scan.Sum += TReal.ToDouble(TSimd.Sum(sum));
+            if (TRank.On)
+            {
+                scan.Greater += int.CreateTruncating(TSimd.Sum(greater));
+                scan.Equal += int.CreateTruncating(TSimd.Sum(equal));
+            }
+
+            if (lastBlock)
+            {
+                break;
+            }
         }
 
-        SoftmaxRowState<T> tail = SoftmaxRowState<T>.Empty;
-        T first = T.NegativeInfinity, second = T.NegativeInfinity;
-        for (int lane = 0; lane < Vector<T>.Count && vectors.Length > 0; lane++)
+        // The two largest of the multiset of lanes' top-2 (a maximum held by two lanes is also the second).
+        T* firsts = stackalloc T[2 * width];
+        T* seconds = firsts + width;
+        TSimd.Store(first, firsts);
+        TSimd.Store(second, seconds);
+        scan.First = T.NegativeInfinity;
+        scan.Second = T.NegativeInfinity;
+        for (int l = 0; l < width; l++)
         {
-            (first, second) = TopTwo(first, second, firsts[lane], seconds[lane]);
+            if (firsts[l] > scan.First)
+            {
+                scan.Second = T.Max(scan.First, seconds[l]);
+                scan.First = firsts[l];
+            }
+            else
+            {
+                scan.Second = T.Max(scan.Second, firsts[l]);
+            }
         }
 
-        for (int i = vectors.Length * Vector<T>.Count; i < block.Length; i++)
-        {
-            T u = block[i] - max;
-            tail.AccumulateShifted<TReal>(u > -TReal.MaxFinite ? u : -TReal.MaxFinite);
-            (first, second) = TopTwo(first, second, block[i], T.NegativeInfinity);
-        }
-
-        return new BlockSums<T>(
-            Vector.Sum(sums) + tail.SumExp, Vector.Sum(shiftedSums) + tail.SumShiftedExp,
-            Vector.Sum(squareSums) + tail.SumExpSquared, first, second);
+        return scan;
     }
 
-    /// <summary>The two largest of the multiset {a₁, a₂, b₁, b₂} where a₁ ≥ a₂ and b₁ ≥ b₂ (a repeated maximum counts twice).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T First, T Second) TopTwo<T>(T first, T second, T otherFirst, T otherSecond)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The lowest index holding <paramref name="max"/> (present in the row and finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int IndexOf(T* values, int fullEnd, T* tail, int tailIndex, T max)
     {
-        if (otherFirst > first)
+        TVector target = TSimd.Create(max);
+        for (int i = 0; i < fullEnd; i += TSimd.Count)
         {
-            return (otherFirst, first > otherSecond ? first : otherSecond);
+            uint hits = TSimd.MostSignificantBits(TSimd.Equal(TSimd.Load(values + i), target));
+            if (hits != 0)
+            {
+                return i + BitOperations.TrailingZeroCount(hits);
+            }
         }
 
-        return (first, otherFirst > second ? otherFirst : second);
+        // Only the tail's fresh lanes can hit here: its other lanes were searched above, or are −∞ padding.
+        return tailIndex + BitOperations.TrailingZeroCount(TSimd.MostSignificantBits(TSimd.Equal(TSimd.Load(tail), target)));
     }
 
-    /// <summary>Sums and top-2 values of one block.</summary>
-    private readonly record struct BlockSums<T>(T Sum, T ShiftedSum, T Squares, T First, T Second);
+    /// <summary><c>s, t, q</c> of the row shifted by <paramref name="max"/>, written into <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumExponentials(
+        T* values, int fullEnd, T* tail, TVector fresh, T max, byte* prefetch, ref SoftmaxRowState<T> state)
+    {
+        int width = TSimd.Count;
+        TVector shift = TSimd.Create(max);
+        TVector floor = TSimd.Create(SimdExp.Floor<T, TReal>());
+        double sum = 0, shiftedSum = 0, squares = 0;
+        for (int blockStart = 0; ; blockStart += CpuSoftmaxRow.BlockSize)
+        {
+            int blockEnd = Math.Min(blockStart + CpuSoftmaxRow.BlockSize, fullEnd);
+            TVector sums = TSimd.Zero, shiftedSums = TSimd.Zero, squareSums = TSimd.Zero;
+            for (int i = blockStart; i < blockEnd; i += width)
+            {
+                CpuPrefetch.Line(prefetch + ((long)i * sizeof(T)));
+                TVector u = TSimd.MaxNative(TSimd.Subtract(TSimd.Load(values + i), shift), floor);
+                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T>(u);
+                sums = TSimd.Add(sums, e);
+                shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
+                squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
+            }
+
+            bool lastBlock = blockStart + CpuSoftmaxRow.BlockSize >= fullEnd;
+            if (lastBlock && tail != null)
+            {
+                // Lanes already seen become −∞: u = floor, e = 0, u·e = −0.
+                TVector x = TSimd.ConditionalSelect(fresh, TSimd.Load(tail), TSimd.Create(T.NegativeInfinity));
+                TVector u = TSimd.MaxNative(TSimd.Subtract(x, shift), floor);
+                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T>(u);
+                sums = TSimd.Add(sums, e);
+                shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
+                squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
+            }
+
+            sum += TReal.ToDouble(TSimd.Sum(sums));
+            shiftedSum += TReal.ToDouble(TSimd.Sum(shiftedSums));
+            squares += TReal.ToDouble(TSimd.Sum(squareSums));
+            if (lastBlock)
+            {
+                break;
+            }
+        }
+
+        state.SumExp = TReal.FromDouble(sum);
+        state.SumShiftedExp = TReal.FromDouble(shiftedSum);
+        state.SumExpSquared = TReal.FromDouble(squares);
+    }
+
+    /// <summary>Whether the row holds a NaN (<c>IndexOfMax</c> returns the first NaN when there is one).</summary>
+    private static bool ContainsNaN(ReadOnlySpan<T> row) => T.IsNaN(row[TensorPrimitives.IndexOfMax(row)]);
+
+    /// <summary>What the scan found: the row's top-2 values, <c>Σx</c> and the label-rank counts.</summary>
+    private struct Scan
+    {
+        public T First;
+        public T Second;
+        public double Sum;
+        public int Greater;
+        public int Equal;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using UqKernels.Kernels.Math;
 using UqKernels.Kernels.Vmf;
 
@@ -9,8 +10,10 @@ namespace UqKernels.Cpu;
 /// <summary>
 /// One SIMD width's element-wise operations, so that a CPU path is written once over <typeparamref name="TVector"/>
 /// and instantiated for <see cref="Vector256{T}"/> and <see cref="Vector512{T}"/> (the BCL's own width interface is not
-/// public). Every operation is the element-wise IEEE one (no fused multiply-add), so lanes reproduce scalar code bit for
-/// bit; <see cref="IVmfLanes{TLane}.Constant"/> rounds through <see cref="IReal{T}.FromDouble"/>.
+/// public). Every arithmetic operation is the element-wise IEEE one, so lanes reproduce scalar code bit for bit, except the
+/// explicitly fused <see cref="FusedMultiplyAdd"/> and the <c>Native</c> min/max (NaN handling left to the instruction);
+/// <see cref="IVmfLanes{TLane}.Constant"/> rounds through <see cref="IReal{T}.FromDouble"/>. A comparison returns a lane
+/// mask: all bits set where true.
 /// </summary>
 /// <typeparam name="TVector">The vector type.</typeparam>
 /// <typeparam name="T">The element type.</typeparam>
@@ -64,6 +67,37 @@ internal unsafe interface ISimdWidth<TVector, T> : IVmfLanes<TVector>
 
     /// <summary>Bit <c>l</c> = sign bit of lane <c>l</c>.</summary>
     static abstract uint MostSignificantBits(TVector value);
+
+    /// <summary>Per lane <c>a &gt; b ? a : b</c> as one instruction (x86 returns <paramref name="b"/> when either is NaN).</summary>
+    static abstract TVector MaxNative(TVector a, TVector b);
+
+    /// <summary>Per lane <c>a &lt; b ? a : b</c> as one instruction (x86 returns <paramref name="b"/> when either is NaN).</summary>
+    static abstract TVector MinNative(TVector a, TVector b);
+
+    static abstract TVector GreaterThan(TVector a, TVector b);
+
+    static abstract TVector Equal(TVector a, TVector b);
+
+    /// <summary><c>a·b + c</c> with one rounding.</summary>
+    static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary>Round to the nearest integer, ties to even.</summary>
+    static abstract TVector Round(TVector a);
+
+    /// <summary>The BCL's lane-wise <c>e^a</c> (an f64 evaluation for f32 lanes; accurate, not fast).</summary>
+    static abstract TVector Exp(TVector a);
+
+    /// <summary>
+    /// <c>p·2ⁿ</c> for integral <paramref name="n"/>: exact (AVX-512 <c>vscalef</c>) where the result is a normal number; the
+    /// exponent-bits fallback without AVX-512 needs <c>−126 ≤ n ≤ 127</c> (f32) or <c>−1022 ≤ n ≤ 1023</c> (f64).
+    /// </summary>
+    static abstract TVector ScaleByPowerOfTwo(TVector p, TVector n);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract T Sum(TVector a);
+
+    /// <summary>The mask of lanes <c>l ≥ <paramref name="first"/></c>.</summary>
+    static abstract TVector LanesFrom(int first);
 }
 
 /// <summary>256-bit lanes.</summary>
@@ -158,6 +192,66 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint MostSignificantBits(Vector256<T> value) => value.ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MaxNative(Vector256<T> a, Vector256<T> b) => Vector256.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MinNative(Vector256<T> a, Vector256<T> b) => Vector256.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> GreaterThan(Vector256<T> a, Vector256<T> b) => Vector256.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Equal(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
+            : Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Round(Vector256<T> a) =>
+        typeof(T) == typeof(float)
+            ? Vector256.Round(a.As<T, float>()).As<float, T>()
+            : Vector256.Round(a.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp(Vector256<T> a) =>
+        typeof(T) == typeof(float)
+            ? Vector256.Exp(a.As<T, float>()).As<float, T>()
+            : Vector256.Exp(a.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ScaleByPowerOfTwo(Vector256<T> p, Vector256<T> n)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            if (Avx512F.VL.IsSupported)
+            {
+                return Avx512F.VL.Scale(p.As<T, float>(), n.As<T, float>()).As<float, T>();
+            }
+
+            Vector256<int> bits = (Vector256.ConvertToInt32Native(n.As<T, float>()) + Vector256.Create(127)) << 23;
+            return p * bits.As<int, T>();
+        }
+
+        if (Avx512F.VL.IsSupported)
+        {
+            return Avx512F.VL.Scale(p.As<T, double>(), n.As<T, double>()).As<double, T>();
+        }
+
+        Vector256<long> wideBits = (Vector256.ConvertToInt64Native(n.As<T, double>()) + Vector256.Create(1023L)) << 52;
+        return p * wideBits.As<long, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> a) => Vector256.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LanesFrom(int first) =>
+        Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(first)));
 }
 
 /// <summary>512-bit lanes.</summary>
@@ -253,4 +347,48 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
     // At most 16 lanes for the element types used here (f32, f64), so the 64-bit mask fits 32 bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint MostSignificantBits(Vector512<T> value) => (uint)value.ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MaxNative(Vector512<T> a, Vector512<T> b) => Vector512.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MinNative(Vector512<T> a, Vector512<T> b) => Vector512.MinNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> GreaterThan(Vector512<T> a, Vector512<T> b) => Vector512.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Equal(Vector512<T> a, Vector512<T> b) => Vector512.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FusedMultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
+            : Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Round(Vector512<T> a) =>
+        typeof(T) == typeof(float)
+            ? Vector512.Round(a.As<T, float>()).As<float, T>()
+            : Vector512.Round(a.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp(Vector512<T> a) =>
+        typeof(T) == typeof(float)
+            ? Vector512.Exp(a.As<T, float>()).As<float, T>()
+            : Vector512.Exp(a.As<T, double>()).As<double, T>();
+
+    // Vector512 is accelerated only where AVX-512F is.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ScaleByPowerOfTwo(Vector512<T> p, Vector512<T> n) =>
+        typeof(T) == typeof(float)
+            ? Avx512F.Scale(p.As<T, float>(), n.As<T, float>()).As<float, T>()
+            : Avx512F.Scale(p.As<T, double>(), n.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> a) => Vector512.Sum(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LanesFrom(int first) =>
+        Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(first)));
 }

@@ -384,7 +384,7 @@ internal static unsafe class CpuEnsemble
             for (; i <= blockEnd - width; i += width)
             {
                 Vector<T> u = Vector.MaxNative(Vector.Load(row + i) - maxVector, floor);
-                Vector<T> e = SimdExp.ExpOfNonPositive(u);
+                Vector<T> e = SimdExp.ExpOfNonPositive<T, TReal>(u);
                 sums += e;
                 shiftedSums = Fma(u, e, shiftedSums);
                 if (exps != null)
@@ -404,7 +404,7 @@ internal static unsafe class CpuEnsemble
             {
                 // The row's last elements: the overlapping last vector, lanes before i masked out of the sums.
                 Vector<T> u = Vector.MaxNative(Vector.Load(row + last) - maxVector, floor);
-                Vector<T> e = SimdExp.ExpOfNonPositive(u);
+                Vector<T> e = SimdExp.ExpOfNonPositive<T, TReal>(u);
                 Vector<T> keep = LanesFrom<T>(i - last);
                 sums += e & keep;
                 shiftedSums += (u * e) & keep;
@@ -810,7 +810,7 @@ internal static unsafe class CpuEnsemble
                 Vector<T> u = (x - new Vector<T>(view.Maxima[member])) - new Vector<T>(view.ShiftedLse[member]);
                 Vector<T> d = Vector.MaxNative(u - a, lowest);
                 shiftedSum += Vector.ConditionalSelect(
-                    Vector.Equals(d, Vector<T>.Zero), Vector<T>.One, SimdExp.ExpOfNonPositive(d));
+                    Vector.Equals(d, Vector<T>.Zero), Vector<T>.One, SimdExp.ExpOfNonPositive<T, TReal>(d));
                 probabilitySum += p;
                 weightedShift = Fma(p, d, weightedShift);
                 Vector<T> deviation = p - q;
@@ -839,7 +839,7 @@ internal static unsafe class CpuEnsemble
             Vector<T> pbar = Vector.ConditionalSelect(
                 Vector.GreaterThanOrEqual(probabilitySum, new Vector<T>(RatioFloor<T, TReal>())),
                 probabilitySum * inverseCount,
-                SimdExp.ExpOfNonPositive(Vector.MinNative(logPbar, Vector<T>.Zero)));
+                SimdExp.ExpOfNonPositive<T, TReal>(Vector.MinNative(logPbar, Vector<T>.Zero)));
             result.LogPbar = logPbar;
             result.PbarLogPbar = pbar * Vector.MaxNative(logPbar, lowest);
             result.Kl = weightedShift - (Vector.MaxNative(logRatio, lowest) * probabilitySum);
@@ -944,7 +944,7 @@ internal static unsafe class CpuEnsemble
                         new ReadOnlySpan<TStorage>(logits + sampleStart + (member * parameters.MemberStride), columns),
                         row,
                         parameters.InverseTemperature);
-                    SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(row, -1, CpuSoftmaxRow.Extras.None);
+                    SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(row, -1, null);
                     memberSums.Add<TReal>(state);
                     maxima[member] = state.Max;
                     shiftedLse[member] = EnsembleDecomposition.ShiftedLse<T, TReal>(state);
@@ -1004,7 +1004,7 @@ internal static unsafe class CpuEnsemble
             }
 
             // The dual state is built by the same SIMD builder as the members' states (exact for identical members).
-            classes.Dual = CpuSoftmaxRow.Build<T, TReal>(dual, -1, CpuSoftmaxRow.Extras.None);
+            classes.Dual = CpuSoftmaxRow.Build<T, TReal>(dual, -1, null);
             T labelLogPbar = label >= 0
                 ? EnsembleDecomposition.ClassTerms<T, TReal, CpuEnsembleSample<T>>(view, members, label).LogPbar
                 : T.Zero;
@@ -1025,22 +1025,6 @@ internal static unsafe class CpuEnsemble
         {
             TensorPrimitives.Multiply(destination, inverseTemperature, destination);
         }
-    }
-
-    /// <summary>A compile-time switch of <see cref="ClassPass{T, TReal, TBma, TKl, TVarP, TDual, TVarX}"/>.</summary>
-    private interface IPassFlag
-    {
-        static abstract bool On { get; }
-    }
-
-    private readonly struct Yes : IPassFlag
-    {
-        public static bool On => true;
-    }
-
-    private readonly struct No : IPassFlag
-    {
-        public static bool On => false;
     }
 
     /// <summary>One sample's member rows (compute type) and pass-A results, pinned.</summary>

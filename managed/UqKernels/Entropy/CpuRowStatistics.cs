@@ -54,22 +54,8 @@ internal static unsafe class CpuRowStatistics
         where TReal : struct, IReal<T>
         where TWiden : struct, IRowWidening<TStorage, T>
     {
-        CpuSoftmaxRow.Extras extras = CpuSoftmaxRow.Extras.None;
-        if (!outputs.Brier.IsEmpty)
-        {
-            extras |= CpuSoftmaxRow.Extras.SumOfSquares;
-        }
-
-        if (!outputs.TopKCorrect.IsEmpty)
-        {
-            extras |= CpuSoftmaxRow.Extras.LabelRank;
-        }
-
-        if (!outputs.LabelSmoothedCrossEntropy.IsEmpty && parameters.LabelSmoothing != T.Zero)
-        {
-            extras |= CpuSoftmaxRow.Extras.SumOfLogits;
-        }
-
+        // Only top-k correctness needs the label's rank.
+        bool rankLabel = !outputs.TopKCorrect.IsEmpty;
         fixed (TStorage* logitsPointer = logits)
         fixed (int* labelsPointer = labels)
         fixed (T* lse = outputs.Lse, entropy = outputs.Entropy, msp = outputs.Msp)
@@ -89,7 +75,7 @@ internal static unsafe class CpuRowStatistics
             long length = logits.Length;
             CpuParallel.ForRowRanges(shape.Rows, shape.Columns, (start, end) =>
                 RunRows<TStorage, T, TReal, TWiden>(
-                    new ReadOnlySpan<TStorage>(source, (int)length), shape, labelSource, start, end, extras,
+                    new ReadOnlySpan<TStorage>(source, (int)length), shape, labelSource, start, end, rankLabel,
                     parameters, destinations));
         }
     }
@@ -100,7 +86,7 @@ internal static unsafe class CpuRowStatistics
         int* labels,
         int start,
         int end,
-        CpuSoftmaxRow.Extras extras,
+        bool rankLabel,
         RowStatisticsParameters<T> parameters,
         RowStatisticsDestinations<T> destinations)
         where TStorage : unmanaged
@@ -117,14 +103,6 @@ internal static unsafe class CpuRowStatistics
             for (int row = start; row < end; row++)
             {
                 ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
-
-                // The next row is (about) the next page: fetched while this one is computed.
-                if (row + 1 < end)
-                {
-                    CpuPrefetch.Range(
-                        Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..])),
-                        (long)columns * sizeof(TStorage));
-                }
 
                 ReadOnlySpan<T> values;
                 if (widen)
@@ -146,7 +124,10 @@ internal static unsafe class CpuRowStatistics
                 int label = labels == null
                     ? -1
                     : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
-                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(values, label, extras);
+                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
+                    values,
+                    rankLabel ? label : -1,
+                    row + 1 < end ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..])) : null);
                 T labelLogit = label >= 0 ? values[label] : T.Zero;
                 destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
             }

@@ -1,0 +1,19 @@
+namespace UqKernels.Cpu;
+
+/// <summary>A compile-time switch of a generic CPU pass: each instantiation keeps or drops the work behind it.</summary>
+internal interface IPassFlag
+{
+    static abstract bool On { get; }
+}
+
+/// <summary>The switch on.</summary>
+internal readonly struct Yes : IPassFlag
+{
+    public static bool On => true;
+}
+
+/// <summary>The switch off.</summary>
+internal readonly struct No : IPassFlag
+{
+    public static bool On => false;
+}
