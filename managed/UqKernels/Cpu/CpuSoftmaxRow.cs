@@ -26,25 +26,26 @@ internal static class CpuSoftmaxRow
     /// </summary>
     /// <param name="row">The logits.</param>
     /// <param name="rankLabel">The column whose rank to count, or −1.</param>
+    /// <param name="sumLogits">Whether to form <c>Σx</c> (label smoothing).</param>
     /// <param name="ahead">
     /// Memory the caller reads next (the next row), or null: its cache lines are prefetched one per vector of the
     /// exponential pass, so the next row arrives while this one is computed. A batch walks rows of a few KiB, each on
     /// new pages, which the hardware prefetchers (within one 4 KiB page) do not enter; prefetching the whole row at once
     /// instead stalls on the line-fill buffers.
     /// </param>
-    public static unsafe SoftmaxRowState<T> Build<T, TReal>(ReadOnlySpan<T> row, int rankLabel, void* ahead)
+    public static unsafe SoftmaxRowState<T> Build<T, TReal>(ReadOnlySpan<T> row, int rankLabel, bool sumLogits, void* ahead)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
         // The widest width the runtime accelerates (a runtime told to prefer 256 bits reports 512 as not accelerated).
         if (Simd512<T, TReal>.IsAccelerated)
         {
-            return CpuSoftmaxRow<T, TReal, Vector512<T>, Simd512<T, TReal>>.Build(row, rankLabel, ahead);
+            return CpuSoftmaxRow<T, TReal, Vector512<T>, Simd512<T, TReal>>.Build(row, rankLabel, sumLogits, ahead);
         }
 
         if (Simd256<T, TReal>.IsAccelerated)
         {
-            return CpuSoftmaxRow<T, TReal, Vector256<T>, Simd256<T, TReal>>.Build(row, rankLabel, ahead);
+            return CpuSoftmaxRow<T, TReal, Vector256<T>, Simd256<T, TReal>>.Build(row, rankLabel, sumLogits, ahead);
         }
 
         SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
@@ -62,21 +63,26 @@ internal static class CpuSoftmaxRow
 /// One row's <see cref="SoftmaxRowState{T}"/> in <typeparamref name="TVector"/> lanes, in two passes over the row (which
 /// stays in L1/L2 between them) and a search:
 /// <list type="number">
-/// <item>a scan: lane-wise top-2 (<c>second = max(second, min(first, x))</c>, <c>first = max(first, x)</c>), <c>Σx</c>, and
-/// the label-rank counts <c>#{x &gt; x_y}</c>, <c>#{x = x_y}</c>. <c>Σx</c> doubles as the validity test: it is finite
-/// unless the row holds NaN or ±∞ (or overflows), and only then is the row searched for NaN;</item>
+/// <item>a scan: lane-wise top-2 (<c>second = max(second, min(first, x))</c>, <c>first = max(first, x)</c>), the minimum,
+/// and when asked <c>Σx</c> and the label-rank counts <c>#{x &gt; x_y}</c>, <c>#{x = x_y}</c>;</item>
 /// <item>the first index holding the maximum (usually early in the row);</item>
-/// <item>per <see cref="CpuSoftmaxRow.BlockSize"/> block, <c>u = max(x − m, floor)</c>, <c>e = e^u</c>
-/// (<see cref="SimdExp"/>) and the lane sums of <c>e</c>, <c>u·e</c> and <c>e²</c>, carried in f64 between blocks.</item>
+/// <item>per <see cref="CpuSoftmaxRow.BlockSize"/> block, <c>u = x − m</c>, <c>e = e^u</c> (<see cref="SimdExp"/>) and the
+/// lane sums of <c>e</c>, <c>u·e</c> and <c>e²</c>, carried in f64 between blocks. When the row's range reaches the
+/// exponential's floor (a −∞ entry, or a spread over 87 in f32), <c>u</c> is clamped to the floor and the floor flushed
+/// to 0; otherwise neither is needed, which saves two of the pass's eighteen vector operations.</item>
 /// </list>
 /// </summary>
 /// <remarks>
-/// The row's last partial vector is the overlapping vector that ends at the row's end, its lanes already seen replaced
-/// by values that change nothing (−∞ for the top-2 and the exponentials, NaN for the counts, 0 for <c>Σx</c>); a row
-/// shorter than one vector is copied behind −∞ padding. Ties of the label logit (rare) are resolved by an exact count
-/// over the columns before the label. The single-instruction <c>MaxNative</c>/<c>MinNative</c> are exact because a row
-/// with NaN is invalid and its other results are discarded. The methods are compiled fully optimised on first use:
-/// tier-0 code of these SIMD generics is several times slower, and the first rows of a batch would pay for it.
+/// NaN costs no operation of its own: the scan's single-instruction <c>MaxNative</c>/<c>MinNative</c> may drop a NaN
+/// (x86 returns the second operand), but the exponential pass cannot — <c>x − m</c> is NaN there, the clamp is written
+/// <c>MaxNative(floor, u)</c> so that it returns the NaN, and <c>Σ u·e</c> ends NaN — so a NaN row is recognised after the
+/// pass (or in the scan, when a NaN survives there or the row has no finite maximum). A NaN row's other results are
+/// discarded, which is why the native min/max are exact enough. The row's last partial vector is the overlapping vector
+/// that ends at the row's end, its lanes already seen replaced by values that change nothing (−∞ for the top-2 and the
+/// exponentials, NaN for the counts, 0 for <c>Σx</c>; the minimum may see them again); a row shorter than one vector is
+/// copied behind −∞ padding. Ties of the label logit (rare) are resolved by an exact count over the columns before the
+/// label. The methods are compiled fully optimised on first use: tier-0 code of these SIMD generics is several times
+/// slower, and the first rows of a batch would pay for it.
 /// </remarks>
 internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -86,12 +92,19 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
 {
     /// <inheritdoc cref="CpuSoftmaxRow.Build"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static SoftmaxRowState<T> Build(ReadOnlySpan<T> row, int rankLabel, void* ahead) =>
-        rankLabel >= 0 ? Build<Yes>(row, rankLabel, ahead) : Build<No>(row, rankLabel, ahead);
+    public static SoftmaxRowState<T> Build(ReadOnlySpan<T> row, int rankLabel, bool sumLogits, void* ahead) =>
+        (rankLabel >= 0, sumLogits) switch
+        {
+            (true, true) => Build<Yes, Yes>(row, rankLabel, ahead),
+            (true, false) => Build<Yes, No>(row, rankLabel, ahead),
+            (false, true) => Build<No, Yes>(row, rankLabel, ahead),
+            (false, false) => Build<No, No>(row, rankLabel, ahead),
+        };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static SoftmaxRowState<T> Build<TRank>(ReadOnlySpan<T> row, int rankLabel, void* ahead)
+    private static SoftmaxRowState<T> Build<TRank, TSum>(ReadOnlySpan<T> row, int rankLabel, void* ahead)
         where TRank : IPassFlag
+        where TSum : IPassFlag
     {
         SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
         int width = TSimd.Count;
@@ -117,11 +130,11 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             TVector fresh = TSimd.LanesFrom(firstFresh);
             bool hasTail = fullEnd < length;
             T labelLogit = TRank.On ? values[rankLabel] : T.Zero;
-            Scan scan = RunScan<TRank>(values, fullEnd, hasTail ? tail : null, fresh, labelLogit);
-            if (!double.IsFinite(scan.Sum) && (scan.First == T.PositiveInfinity || ContainsNaN(row)))
+            Scan scan = RunScan<TRank, TSum>(values, fullEnd, hasTail ? tail : null, fresh, labelLogit);
+            if (T.IsNaN(scan.First) || scan.First == T.PositiveInfinity
+                || (scan.First == T.NegativeInfinity && ContainsNaN(row)))
             {
-                state.InvalidCount = 1;
-                return state;
+                return Invalid();
             }
 
             state.SumLogits = TReal.FromDouble(scan.Sum);
@@ -144,22 +157,48 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             state.Max = scan.First;
             state.Second = scan.Second;
             state.ArgMax = IndexOf(values, fullEnd, tail, tailIndex, scan.First);
+
             // Without a next row, the prefetches touch this row again (cached already): no branch in the loop.
             byte* prefetch = ahead != null ? (byte*)ahead : (byte*)values;
-            SumExponentials(values, fullEnd, hasTail ? tail : null, fresh, scan.First, prefetch, ref state);
+            T* tailOrNull = hasTail ? tail : null;
+            if (scan.Minimum - scan.First > SimdExp.Floor<T, TReal>())
+            {
+                SumExponentials<No>(values, fullEnd, tailOrNull, fresh, scan.First, prefetch, ref state);
+            }
+            else
+            {
+                SumExponentials<Yes>(values, fullEnd, tailOrNull, fresh, scan.First, prefetch, ref state);
+            }
+
+            if (T.IsNaN(state.SumShiftedExp))
+            {
+                return Invalid();
+            }
         }
 
         return state;
     }
 
-    /// <summary>The scan over the full vectors <c>[0, fullEnd)</c> and the tail vector (null when there is none).</summary>
+    private static SoftmaxRowState<T> Invalid()
+    {
+        SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
+        state.InvalidCount = 1;
+        return state;
+    }
+
+    /// <summary>
+    /// The scan over the full vectors <c>[0, fullEnd)</c> and the tail vector (null when there is none). The top-2 is NaN
+    /// when a NaN survived in a lane.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Scan RunScan<TRank>(T* values, int fullEnd, T* tail, TVector fresh, T labelLogit)
+    private static Scan RunScan<TRank, TSum>(T* values, int fullEnd, T* tail, TVector fresh, T labelLogit)
         where TRank : IPassFlag
+        where TSum : IPassFlag
     {
         int width = TSimd.Count;
         TVector label = TSimd.Create(labelLogit);
         TVector first = TSimd.Create(T.NegativeInfinity), second = first;
+        TVector minimum = TSimd.Create(T.PositiveInfinity);
         var scan = default(Scan);
         for (int blockStart = 0; ; blockStart += CpuSoftmaxRow.BlockSize)
         {
@@ -170,11 +209,17 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
                 TVector x = TSimd.Load(values + i);
                 second = TSimd.MaxNative(second, TSimd.MinNative(first, x));
                 first = TSimd.MaxNative(first, x);
-                sum = TSimd.Add(sum, x);
+                minimum = TSimd.MinNative(minimum, x);
+                if (TSum.On)
+                {
+                    sum = TSimd.Add(sum, x);
+                }
+
                 if (TRank.On)
                 {
-                    greater = TSimd.Add(greater, TSimd.BitwiseAnd(TSimd.GreaterThan(x, label), TSimd.One));
-                    equal = TSimd.Add(equal, TSimd.BitwiseAnd(TSimd.Equal(x, label), TSimd.One));
+                    // Written as a masked add: one EVEX instruction with AVX-512.
+                    greater = TSimd.ConditionalSelect(TSimd.GreaterThan(x, label), TSimd.Add(greater, TSimd.One), greater);
+                    equal = TSimd.ConditionalSelect(TSimd.Equal(x, label), TSimd.Add(equal, TSimd.One), equal);
                 }
             }
 
@@ -185,7 +230,12 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
                 TVector top = TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NegativeInfinity));
                 second = TSimd.MaxNative(second, TSimd.MinNative(first, top));
                 first = TSimd.MaxNative(first, top);
-                sum = TSimd.Add(sum, TSimd.BitwiseAnd(x, fresh));
+                minimum = TSimd.MinNative(minimum, x);
+                if (TSum.On)
+                {
+                    sum = TSimd.Add(sum, TSimd.BitwiseAnd(x, fresh));
+                }
+
                 if (TRank.On)
                 {
                     TVector counted = TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NaN));
@@ -194,7 +244,11 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
                 }
             }
 
-            scan.Sum += TReal.ToDouble(TSimd.Sum(sum));
+            if (TSum.On)
+            {
+                scan.Sum += TReal.ToDouble(TSimd.Sum(sum));
+            }
+
             if (TRank.On)
             {
                 scan.Greater += int.CreateTruncating(TSimd.Sum(greater));
@@ -207,24 +261,35 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             }
         }
 
-        // The two largest of the multiset of lanes' top-2 (a maximum held by two lanes is also the second).
-        T* firsts = stackalloc T[2 * width];
-        T* seconds = firsts + width;
-        TSimd.Store(first, firsts);
-        TSimd.Store(second, seconds);
+        // The two largest of the multiset of lanes' top-2 (a maximum held by two lanes is also the second), and the
+        // smallest lane minimum.
+        T* lanes = stackalloc T[3 * width];
+        TSimd.Store(first, lanes);
+        TSimd.Store(second, lanes + width);
+        TSimd.Store(minimum, lanes + (2 * width));
         scan.First = T.NegativeInfinity;
         scan.Second = T.NegativeInfinity;
+        scan.Minimum = T.PositiveInfinity;
         for (int l = 0; l < width; l++)
         {
-            if (firsts[l] > scan.First)
+            T laneFirst = lanes[l];
+            if (T.IsNaN(laneFirst) || T.IsNaN(lanes[width + l]))
             {
-                scan.Second = T.Max(scan.First, seconds[l]);
-                scan.First = firsts[l];
+                scan.First = T.NaN;
+                return scan;
+            }
+
+            if (laneFirst > scan.First)
+            {
+                scan.Second = T.Max(scan.First, lanes[width + l]);
+                scan.First = laneFirst;
             }
             else
             {
-                scan.Second = T.Max(scan.Second, firsts[l]);
+                scan.Second = T.Max(scan.Second, laneFirst);
             }
+
+            scan.Minimum = T.Min(scan.Minimum, lanes[(2 * width) + l]);
         }
 
         return scan;
@@ -248,14 +313,17 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
         return tailIndex + BitOperations.TrailingZeroCount(TSimd.MostSignificantBits(TSimd.Equal(TSimd.Load(tail), target)));
     }
 
-    /// <summary><c>s, t, q</c> of the row shifted by <paramref name="max"/>, written into <paramref name="state"/>.</summary>
+    /// <summary>
+    /// <c>s, t, q</c> of the row shifted by <paramref name="max"/>, written into <paramref name="state"/> (<c>t</c> is NaN
+    /// when the row holds NaN). <typeparamref name="TClamp"/>: whether some <c>x − m</c> may reach the exponential's floor.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumExponentials(
+    private static void SumExponentials<TClamp>(
         T* values, int fullEnd, T* tail, TVector fresh, T max, byte* prefetch, ref SoftmaxRowState<T> state)
+        where TClamp : IPassFlag
     {
         int width = TSimd.Count;
         TVector shift = TSimd.Create(max);
-        TVector floor = TSimd.Create(SimdExp.Floor<T, TReal>());
         double sum = 0, shiftedSum = 0, squares = 0;
         for (int blockStart = 0; ; blockStart += CpuSoftmaxRow.BlockSize)
         {
@@ -264,8 +332,8 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             for (int i = blockStart; i < blockEnd; i += width)
             {
                 CpuPrefetch.Line(prefetch + ((long)i * sizeof(T)));
-                TVector u = TSimd.MaxNative(TSimd.Subtract(TSimd.Load(values + i), shift), floor);
-                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T>(u);
+                TVector u = Shifted<TClamp>(TSimd.Load(values + i), shift);
+                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T, TClamp>(u);
                 sums = TSimd.Add(sums, e);
                 shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
                 squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
@@ -274,10 +342,10 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             bool lastBlock = blockStart + CpuSoftmaxRow.BlockSize >= fullEnd;
             if (lastBlock && tail != null)
             {
-                // Lanes already seen become −∞: u = floor, e = 0, u·e = −0.
+                // Lanes already seen become −∞: e = 0, u·e = −0 (the tail always clamps: −∞ − m is −∞).
                 TVector x = TSimd.ConditionalSelect(fresh, TSimd.Load(tail), TSimd.Create(T.NegativeInfinity));
-                TVector u = TSimd.MaxNative(TSimd.Subtract(x, shift), floor);
-                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T>(u);
+                TVector u = Shifted<Yes>(x, shift);
+                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T, Yes>(u);
                 sums = TSimd.Add(sums, e);
                 shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
                 squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
@@ -297,14 +365,26 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
         state.SumExpSquared = TReal.FromDouble(squares);
     }
 
+    /// <summary><c>u = x − m</c>, clamped to the exponential's floor when <typeparamref name="TClamp"/> is on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Shifted<TClamp>(TVector x, TVector shift)
+        where TClamp : IPassFlag
+    {
+        TVector u = TSimd.Subtract(x, shift);
+
+        // The floor first: x86 max returns its second operand when either is NaN, so a NaN logit stays NaN.
+        return TClamp.On ? TSimd.MaxNative(TSimd.Create(SimdExp.Floor<T, TReal>()), u) : u;
+    }
+
     /// <summary>Whether the row holds a NaN (<c>IndexOfMax</c> returns the first NaN when there is one).</summary>
     private static bool ContainsNaN(ReadOnlySpan<T> row) => T.IsNaN(row[TensorPrimitives.IndexOfMax(row)]);
 
-    /// <summary>What the scan found: the row's top-2 values, <c>Σx</c> and the label-rank counts.</summary>
+    /// <summary>What the scan found: the row's top-2 values and minimum, <c>Σx</c> and the label-rank counts.</summary>
     private struct Scan
     {
         public T First;
         public T Second;
+        public T Minimum;
         public double Sum;
         public int Greater;
         public int Equal;

@@ -81,9 +81,6 @@ internal unsafe interface ISimdWidth<TVector, T> : IVmfLanes<TVector>
     /// <summary><c>a·b + c</c> with one rounding.</summary>
     static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
 
-    /// <summary>Round to the nearest integer, ties to even.</summary>
-    static abstract TVector Round(TVector a);
-
     /// <summary>The BCL's lane-wise <c>e^a</c> (an f64 evaluation for f32 lanes; accurate, not fast).</summary>
     static abstract TVector Exp(TVector a);
 
@@ -210,12 +207,6 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
         typeof(T) == typeof(float)
             ? Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
             : Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Round(Vector256<T> a) =>
-        typeof(T) == typeof(float)
-            ? Vector256.Round(a.As<T, float>()).As<float, T>()
-            : Vector256.Round(a.As<T, double>()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> a) =>
@@ -365,12 +356,6 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
         typeof(T) == typeof(float)
             ? Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>()
             : Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Round(Vector512<T> a) =>
-        typeof(T) == typeof(float)
-            ? Vector512.Round(a.As<T, float>()).As<float, T>()
-            : Vector512.Round(a.As<T, double>()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp(Vector512<T> a) =>

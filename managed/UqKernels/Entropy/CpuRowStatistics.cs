@@ -54,8 +54,9 @@ internal static unsafe class CpuRowStatistics
         where TReal : struct, IReal<T>
         where TWiden : struct, IRowWidening<TStorage, T>
     {
-        // Only top-k correctness needs the label's rank.
+        // Only top-k correctness needs the label's rank, and only label smoothing Σx.
         bool rankLabel = !outputs.TopKCorrect.IsEmpty;
+        bool sumLogits = !outputs.LabelSmoothedCrossEntropy.IsEmpty && parameters.LabelSmoothing != T.Zero;
         fixed (TStorage* logitsPointer = logits)
         fixed (int* labelsPointer = labels)
         fixed (T* lse = outputs.Lse, entropy = outputs.Entropy, msp = outputs.Msp)
@@ -75,7 +76,7 @@ internal static unsafe class CpuRowStatistics
             long length = logits.Length;
             CpuParallel.ForRowRanges(shape.Rows, shape.Columns, (start, end) =>
                 RunRows<TStorage, T, TReal, TWiden>(
-                    new ReadOnlySpan<TStorage>(source, (int)length), shape, labelSource, start, end, rankLabel,
+                    new ReadOnlySpan<TStorage>(source, (int)length), shape, labelSource, start, end, rankLabel, sumLogits,
                     parameters, destinations));
         }
     }
@@ -87,6 +88,7 @@ internal static unsafe class CpuRowStatistics
         int start,
         int end,
         bool rankLabel,
+        bool sumLogits,
         RowStatisticsParameters<T> parameters,
         RowStatisticsDestinations<T> destinations)
         where TStorage : unmanaged
@@ -127,6 +129,7 @@ internal static unsafe class CpuRowStatistics
                 SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
                     values,
                     rankLabel ? label : -1,
+                    sumLogits,
                     row + 1 < end ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..])) : null);
                 T labelLogit = label >= 0 ? values[label] : T.Zero;
                 destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
