@@ -261,37 +261,22 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             }
         }
 
-        // The two largest of the multiset of lanes' top-2 (a maximum held by two lanes is also the second), and the
-        // smallest lane minimum.
-        T* lanes = stackalloc T[3 * width];
-        TSimd.Store(first, lanes);
-        TSimd.Store(second, lanes + width);
-        TSimd.Store(minimum, lanes + (2 * width));
-        scan.First = T.NegativeInfinity;
-        scan.Second = T.NegativeInfinity;
-        scan.Minimum = T.PositiveInfinity;
-        for (int l = 0; l < width; l++)
+        // The two largest of the multiset of lanes' top-2: a maximum held by two lanes is also the second.
+        TVector ordered = TSimd.BitwiseAnd(TSimd.Equal(first, first), TSimd.Equal(second, second));
+        if (TSimd.MostSignificantBits(ordered) != (uint)((1L << width) - 1))
         {
-            T laneFirst = lanes[l];
-            if (T.IsNaN(laneFirst) || T.IsNaN(lanes[width + l]))
-            {
-                scan.First = T.NaN;
-                return scan;
-            }
-
-            if (laneFirst > scan.First)
-            {
-                scan.Second = T.Max(scan.First, lanes[width + l]);
-                scan.First = laneFirst;
-            }
-            else
-            {
-                scan.Second = T.Max(scan.Second, laneFirst);
-            }
-
-            scan.Minimum = T.Min(scan.Minimum, lanes[(2 * width) + l]);
+            scan.First = T.NaN;
+            return scan;
         }
 
+        scan.First = TSimd.MaxAcross(first);
+        TVector atMax = TSimd.Equal(first, TSimd.Create(scan.First));
+        scan.Second = BitOperations.PopCount(TSimd.MostSignificantBits(atMax)) > 1
+            ? scan.First
+            : T.Max(
+                TSimd.MaxAcross(second),
+                TSimd.MaxAcross(TSimd.ConditionalSelect(atMax, TSimd.Create(T.NegativeInfinity), first)));
+        scan.Minimum = TSimd.MinAcross(minimum);
         return scan;
     }
 

@@ -93,6 +93,12 @@ internal unsafe interface ISimdWidth<TVector, T> : IVmfLanes<TVector>
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVector a);
 
+    /// <summary>The largest lane (no lane may be NaN).</summary>
+    static abstract T MaxAcross(TVector a);
+
+    /// <summary>The smallest lane (no lane may be NaN).</summary>
+    static abstract T MinAcross(TVector a);
+
     /// <summary>The mask of lanes <c>l ≥ <paramref name="first"/></c>.</summary>
     static abstract TVector LanesFrom(int first);
 }
@@ -241,6 +247,12 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
     public static T Sum(Vector256<T> a) => Vector256.Sum(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxAcross(Vector256<T> a) => Across.Max(Vector128.MaxNative(a.GetLower(), a.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MinAcross(Vector256<T> a) => Across.Min(Vector128.MinNative(a.GetLower(), a.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LanesFrom(int first) =>
         Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(first)));
 }
@@ -374,6 +386,52 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
     public static T Sum(Vector512<T> a) => Vector512.Sum(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxAcross(Vector512<T> a)
+    {
+        Vector256<T> half = Vector256.MaxNative(a.GetLower(), a.GetUpper());
+        return Across.Max(Vector128.MaxNative(half.GetLower(), half.GetUpper()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MinAcross(Vector512<T> a)
+    {
+        Vector256<T> half = Vector256.MinNative(a.GetLower(), a.GetUpper());
+        return Across.Min(Vector128.MinNative(half.GetLower(), half.GetUpper()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LanesFrom(int first) =>
         Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(first)));
+}
+
+/// <summary>The last step of a lane reduction, over one 128-bit vector (4 f32 or 2 f64 lanes).</summary>
+internal static class Across
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Max<T>(Vector128<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T result = a.GetElement(0);
+        for (int l = 1; l < Vector128<T>.Count; l++)
+        {
+            T lane = a.GetElement(l);
+            result = lane > result ? lane : result;
+        }
+
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Min<T>(Vector128<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T result = a.GetElement(0);
+        for (int l = 1; l < Vector128<T>.Count; l++)
+        {
+            T lane = a.GetElement(l);
+            result = lane < result ? lane : result;
+        }
+
+        return result;
+    }
 }
