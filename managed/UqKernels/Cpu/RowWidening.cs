@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
@@ -40,15 +41,29 @@ internal readonly struct WidenF16 : IRowWidening<Half, float>
         TensorPrimitives.ConvertToSingle(source, destination);
 }
 
-/// <summary>bfloat16 → f32: zero-extend the 16 bits, then shift them into the high half.</summary>
+/// <summary>bfloat16 → f32: zero-extend the 16 bits and shift them into the high half, in one pass.</summary>
 internal readonly struct WidenBf16 : IRowWidening<BFloat16, float>
 {
     public static bool IsIdentity => false;
 
     public static void Widen(ReadOnlySpan<BFloat16> source, Span<float> destination)
     {
-        Span<uint> bits = MemoryMarshal.Cast<float, uint>(destination)[..source.Length];
-        TensorPrimitives.ConvertTruncating<ushort, uint>(MemoryMarshal.Cast<BFloat16, ushort>(source), bits);
-        TensorPrimitives.ShiftLeft(bits, 16, bits);
+        ReadOnlySpan<ushort> bits = MemoryMarshal.Cast<BFloat16, ushort>(source);
+        Span<uint> wide = MemoryMarshal.Cast<float, uint>(destination)[..bits.Length];
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= bits.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                Vector.Widen(new Vector<ushort>(bits[i..]), out Vector<uint> low, out Vector<uint> high);
+                (low << 16).CopyTo(wide[i..]);
+                (high << 16).CopyTo(wide[(i + Vector<uint>.Count)..]);
+            }
+        }
+
+        for (; i < bits.Length; i++)
+        {
+            wide[i] = (uint)bits[i] << 16;
+        }
     }
 }
