@@ -14,10 +14,10 @@ namespace UqKernels.Cpu;
 /// (truncation ≤ r⁷/7! ≈ 1.5e−8 relative, below f32's 6e−8 rounding; <c>p(0) = 1</c> exactly, so a row's maximum
 /// contributes exactly 1) and <c>2ⁿ</c> applied by <see cref="ISimdWidth{TVector, T}.ScaleByPowerOfTwo"/> (one
 /// <c>vscalef</c> with AVX-512): about 2 ulp. <c>r = u − n·ln2</c> is one fused operation with ln2 rounded to f32
-/// (1.9e−9 off): that adds <c>|n|·1.9e−9</c> relative error, under 0.5 ulp for <c>u ≥ −20</c> and at most 2 ulp at the
-/// floor, where a term is below 1e−30 of a sum whose largest term is 1; a second, Cody–Waite correction term would cost
-/// one more of the pass's vector operations. Results for
-/// <c>u ≤ <see cref="Floor{T, TReal}"/> = −87</c> are exactly 0, so no lane ever produces a subnormal (which costs a
+/// (1.9e−9 off): that adds <c>|n|·1.9e−9</c> relative error, under 0.5 ulp for <c>u ≥ −20</c> and at most 2.4e−7
+/// (2–4 ulp) at the floor, where a term is below 1e−30 of a sum whose largest term is 1; a second, Cody–Waite correction
+/// term would cost one more of the pass's vector operations. Results for <c>u ≤ <see cref="Floor{T, TReal}"/> = −87</c>
+/// are exactly 0, so no lane ever produces a subnormal (which costs a
 /// microcode assist of ~100 cycles on x86 without flush-to-zero): every row's maximum contributes exactly 1 to <c>s</c>,
 /// so the flush changes <c>s</c> by less than C·1.7e−38 relative, and <c>−∞</c> logits (clamped to the floor by the
 /// caller) contribute exactly 0. f64 keeps the BCL's exponential. The type tests are JIT-time constants.
