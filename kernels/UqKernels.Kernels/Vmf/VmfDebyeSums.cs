@@ -40,7 +40,7 @@ public static class VmfDebyeSums
     public static void EvaluateLanes<TLane, TLanes>(TLane tau, TLane x, out TLane s0, out TLane s1, out TLane s2)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane> =>
-        EvaluateCore<TLane, TLanes, VmfSwitchOn>(tau, x, out s0, out s1, out s2);
+        EvaluateCore<TLane, TLanes, Yes>(tau, x, out s0, out s1, out s2);
 
     /// <summary>
     /// <see cref="EvaluateLanes{TLane, TLanes}"/> without <c>Σ₂</c> (which only <c>A′</c> needs): <c>Σ₀</c> and
@@ -50,7 +50,7 @@ public static class VmfDebyeSums
     internal static void EvaluateLanesWithoutSecond<TLane, TLanes>(TLane tau, TLane x, out TLane s0, out TLane s1)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane> =>
-        EvaluateCore<TLane, TLanes, VmfSwitchOff>(tau, x, out s0, out s1, out _);
+        EvaluateCore<TLane, TLanes, No>(tau, x, out s0, out s1, out _);
 
     // Compiled fully optimised on first use, like its two halves: the CPU batch calls it once per vector of κ, and
     // tier-0 code of this SIMD-generic dispatcher (lane operations not inlined) would slow the first calls several-fold.
@@ -58,7 +58,7 @@ public static class VmfDebyeSums
     private static void EvaluateCore<TLane, TLanes, TSecond>(TLane tau, TLane x, out TLane s0, out TLane s1, out TLane s2)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane>
-        where TSecond : struct, IVmfSwitch
+        where TSecond : struct, IPassFlag
     {
         s0 = TLanes.Constant(0.0);
         s1 = s0;
@@ -76,7 +76,7 @@ public static class VmfDebyeSums
     private static void HighTerms<TLane, TLanes, TSecond>(TLane tau, TLane x, ref TLane s0, ref TLane s1, ref TLane s2)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane>
-        where TSecond : struct, IVmfSwitch
+        where TSecond : struct, IPassFlag
     {
         TLane zero = TLanes.Constant(0.0);
         TLane v;
@@ -199,7 +199,7 @@ public static class VmfDebyeSums
     private static void LowTerms<TLane, TLanes, TSecond>(TLane tau, TLane x, ref TLane s0, ref TLane s1, ref TLane s2)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane>
-        where TSecond : struct, IVmfSwitch
+        where TSecond : struct, IPassFlag
     {
         TLane zero = TLanes.Constant(0.0);
         TLane v;
@@ -285,34 +285,15 @@ public static class VmfDebyeSums
     private static void Step<TLane, TLanes, TSecond>(TLane tau, ref TLane v, ref TLane tv, ref TLane ttv, double c, double tc, double ttc)
         where TLane : unmanaged
         where TLanes : struct, IVmfLanes<TLane>
-        where TSecond : struct, IVmfSwitch
+        where TSecond : struct, IPassFlag
     {
         v = TLanes.Add(TLanes.Multiply(v, tau), TLanes.Constant(c));
         tv = TLanes.Add(TLanes.Multiply(tv, tau), TLanes.Constant(tc));
-        if (TSecond.Enabled)
+        if (TSecond.On)
         {
             ttv = TLanes.Add(TLanes.Multiply(ttv, tau), TLanes.Constant(ttc));
         }
     }
-}
-
-/// <summary>A compile-time switch (the JIT and ILGPU fold <see cref="Enabled"/> per instantiation).</summary>
-internal interface IVmfSwitch
-{
-    /// <summary>Whether the switched part runs.</summary>
-    static abstract bool Enabled { get; }
-}
-
-/// <summary>The switch on.</summary>
-internal readonly struct VmfSwitchOn : IVmfSwitch
-{
-    public static bool Enabled => true;
-}
-
-/// <summary>The switch off.</summary>
-internal readonly struct VmfSwitchOff : IVmfSwitch
-{
-    public static bool Enabled => false;
 }
 
 /// <summary>

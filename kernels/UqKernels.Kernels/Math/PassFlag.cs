@@ -1,6 +1,9 @@
-namespace UqKernels.Cpu;
+namespace UqKernels.Kernels.Math;
 
-/// <summary>A compile-time switch of a generic CPU pass: each instantiation keeps or drops the work behind it.</summary>
+/// <summary>
+/// A compile-time switch of a generic pass: each instantiation keeps or drops the work behind it (the JIT and ILGPU fold
+/// <see cref="On"/> per instantiation).
+/// </summary>
 internal interface IPassFlag
 {
     static abstract bool On { get; }
