@@ -35,10 +35,10 @@ internal static unsafe class CpuPrefetch
         byte* last = first + bytes - 1;
         for (byte* line = first; line <= last; line += LineBytes)
         {
-            Sse.Prefetch0(line);
+            Line(line);
         }
 
         // The last line when the range is not line-aligned at its start.
-        Sse.Prefetch0(last);
+        Line(last);
     }
 }

@@ -69,7 +69,7 @@ internal static class CpuSoftmaxRow
 /// <item>per <see cref="CpuSoftmaxRow.BlockSize"/> block, <c>u = x − m</c>, <c>e = e^u</c> (<see cref="SimdExp"/>) and the
 /// lane sums of <c>e</c>, <c>u·e</c> and <c>e²</c>, carried in f64 between blocks. When the row's range reaches the
 /// exponential's floor (a −∞ entry, or a spread over 87 in f32), <c>u</c> is clamped to the floor and the floor flushed
-/// to 0; otherwise neither is needed, which saves two of the pass's eighteen vector operations.</item>
+/// to 0; otherwise neither is needed, which saves two of the pass's sixteen vector operations.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -207,41 +207,25 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             for (int i = blockStart; i < blockEnd; i += width)
             {
                 TVector x = TSimd.Load(values + i);
-                second = TSimd.MaxNative(second, TSimd.MinNative(first, x));
-                first = TSimd.MaxNative(first, x);
-                minimum = TSimd.MinNative(minimum, x);
-                if (TSum.On)
-                {
-                    sum = TSimd.Add(sum, x);
-                }
-
-                if (TRank.On)
-                {
-                    // Written as a masked add: one EVEX instruction with AVX-512.
-                    greater = TSimd.ConditionalSelect(TSimd.GreaterThan(x, label), TSimd.Add(greater, TSimd.One), greater);
-                    equal = TSimd.ConditionalSelect(TSimd.Equal(x, label), TSimd.Add(equal, TSimd.One), equal);
-                }
+                AddToScan<TRank, TSum>(x, x, x, x, label, ref first, ref second, ref minimum, ref sum, ref greater, ref equal);
             }
 
             bool lastBlock = blockStart + CpuSoftmaxRow.BlockSize >= fullEnd;
             if (lastBlock && tail != null)
             {
                 TVector x = TSimd.Load(tail);
-                TVector top = TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NegativeInfinity));
-                second = TSimd.MaxNative(second, TSimd.MinNative(first, top));
-                first = TSimd.MaxNative(first, top);
-                minimum = TSimd.MinNative(minimum, x);
-                if (TSum.On)
-                {
-                    sum = TSimd.Add(sum, TSimd.BitwiseAnd(x, fresh));
-                }
-
-                if (TRank.On)
-                {
-                    TVector counted = TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NaN));
-                    greater = TSimd.Add(greater, TSimd.BitwiseAnd(TSimd.GreaterThan(counted, label), TSimd.One));
-                    equal = TSimd.Add(equal, TSimd.BitwiseAnd(TSimd.Equal(counted, label), TSimd.One));
-                }
+                AddToScan<TRank, TSum>(
+                    TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NegativeInfinity)),
+                    TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NaN)),
+                    TSimd.BitwiseAnd(x, fresh),
+                    x,
+                    label,
+                    ref first,
+                    ref second,
+                    ref minimum,
+                    ref sum,
+                    ref greater,
+                    ref equal);
             }
 
             if (TSum.On)
@@ -278,6 +262,43 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
                 TSimd.MaxAcross(TSimd.ConditionalSelect(atMax, TSimd.Create(T.NegativeInfinity), first)));
         scan.Minimum = TSimd.MinAcross(minimum);
         return scan;
+    }
+
+    /// <summary>
+    /// One vector into the scan's lanes: <paramref name="top"/> into the top-2, <paramref name="counted"/> into the label
+    /// counts, <paramref name="summed"/> into <c>Σx</c> and <paramref name="x"/> into the minimum (the tail passes −∞, NaN
+    /// and 0 in its lanes already seen; the minimum may see them again).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddToScan<TRank, TSum>(
+        TVector top,
+        TVector counted,
+        TVector summed,
+        TVector x,
+        TVector label,
+        ref TVector first,
+        ref TVector second,
+        ref TVector minimum,
+        ref TVector sum,
+        ref TVector greater,
+        ref TVector equal)
+        where TRank : IPassFlag
+        where TSum : IPassFlag
+    {
+        second = TSimd.MaxNative(second, TSimd.MinNative(first, top));
+        first = TSimd.MaxNative(first, top);
+        minimum = TSimd.MinNative(minimum, x);
+        if (TSum.On)
+        {
+            sum = TSimd.Add(sum, summed);
+        }
+
+        if (TRank.On)
+        {
+            // Written as a masked add: one EVEX instruction with AVX-512.
+            greater = TSimd.ConditionalSelect(TSimd.GreaterThan(counted, label), TSimd.Add(greater, TSimd.One), greater);
+            equal = TSimd.ConditionalSelect(TSimd.Equal(counted, label), TSimd.Add(equal, TSimd.One), equal);
+        }
     }
 
     /// <summary>The lowest index holding <paramref name="max"/> (present in the row and finite).</summary>
@@ -317,11 +338,7 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             for (int i = blockStart; i < blockEnd; i += width)
             {
                 CpuPrefetch.Line(prefetch + ((long)i * sizeof(T)));
-                TVector u = Shifted<TClamp>(TSimd.Load(values + i), shift);
-                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T, TClamp>(u);
-                sums = TSimd.Add(sums, e);
-                shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
-                squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
+                AddExponentials<TClamp>(TSimd.Load(values + i), shift, ref sums, ref shiftedSums, ref squareSums);
             }
 
             bool lastBlock = blockStart + CpuSoftmaxRow.BlockSize >= fullEnd;
@@ -329,11 +346,7 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             {
                 // Lanes already seen become −∞: e = 0, u·e = −0 (the tail always clamps: −∞ − m is −∞).
                 TVector x = TSimd.ConditionalSelect(fresh, TSimd.Load(tail), TSimd.Create(T.NegativeInfinity));
-                TVector u = Shifted<Yes>(x, shift);
-                TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T, Yes>(u);
-                sums = TSimd.Add(sums, e);
-                shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
-                squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
+                AddExponentials<Yes>(x, shift, ref sums, ref shiftedSums, ref squareSums);
             }
 
             sum += TReal.ToDouble(TSimd.Sum(sums));
@@ -350,15 +363,23 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
         state.SumExpSquared = TReal.FromDouble(squares);
     }
 
-    /// <summary><c>u = x − m</c>, clamped to the exponential's floor when <typeparamref name="TClamp"/> is on.</summary>
+    /// <summary>
+    /// <c>u = x − m</c> (clamped to the exponential's floor when <typeparamref name="TClamp"/> is on), <c>e = e^u</c>, and
+    /// <c>e</c>, <c>u·e</c>, <c>e²</c> into the lane sums.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Shifted<TClamp>(TVector x, TVector shift)
+    private static void AddExponentials<TClamp>(
+        TVector x, TVector shift, ref TVector sums, ref TVector shiftedSums, ref TVector squareSums)
         where TClamp : IPassFlag
     {
         TVector u = TSimd.Subtract(x, shift);
 
         // The floor first: x86 max returns its second operand when either is NaN, so a NaN logit stays NaN.
-        return TClamp.On ? TSimd.MaxNative(TSimd.Create(SimdExp.Floor<T, TReal>()), u) : u;
+        u = TClamp.On ? TSimd.MaxNative(TSimd.Create(SimdExp.Floor<T, TReal>()), u) : u;
+        TVector e = SimdExp.ExpOfNonPositive<TVector, TSimd, T, TClamp>(u);
+        sums = TSimd.Add(sums, e);
+        shiftedSums = TSimd.FusedMultiplyAdd(u, e, shiftedSums);
+        squareSums = TSimd.FusedMultiplyAdd(e, e, squareSums);
     }
 
     /// <summary>Whether the row holds a NaN (<c>IndexOfMax</c> returns the first NaN when there is one).</summary>

@@ -126,11 +126,10 @@ internal static unsafe class CpuRowStatistics
                 int label = labels == null
                     ? -1
                     : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
-                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
-                    values,
-                    rankLabel ? label : -1,
-                    sumLogits,
-                    row + 1 < end ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..])) : null);
+                void* nextRow = row + 1 < end
+                    ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..]))
+                    : null;
+                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(values, rankLabel ? label : -1, sumLogits, nextRow);
                 T labelLogit = label >= 0 ? values[label] : T.Zero;
                 destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
             }
