@@ -26,26 +26,31 @@ internal static class CpuSoftmaxRow
     /// </summary>
     /// <param name="row">The logits.</param>
     /// <param name="rankLabel">The column whose rank to count, or −1.</param>
+    /// <param name="rankLimit">
+    /// Where the rank count may stop: <see cref="SoftmaxRowState{T}.LabelRank"/> is exact when below it and otherwise
+    /// some count at or above it, which is all top-k correctness (<c>rank &lt; k</c>) reads.
+    /// </param>
     /// <param name="sumLogits">Whether to form <c>Σx</c> (label smoothing).</param>
     /// <param name="ahead">
-    /// Memory the caller reads next (the next row), or null: its cache lines are prefetched one per vector of the
-    /// exponential pass, so the next row arrives while this one is computed. A batch walks rows of a few KiB, each on
+    /// Memory the caller reads next (the next row), or null: its cache lines are prefetched one per two vectors of the
+    /// scan and of the exponential pass, so the next row arrives while this one is computed. A batch walks rows of a few KiB, each on
     /// new pages, which the hardware prefetchers (within one 4 KiB page) do not enter; prefetching the whole row at once
     /// instead stalls on the line-fill buffers.
     /// </param>
-    public static unsafe SoftmaxRowState<T> Build<T, TReal>(ReadOnlySpan<T> row, int rankLabel, bool sumLogits, void* ahead)
+    public static unsafe SoftmaxRowState<T> Build<T, TReal>(
+        ReadOnlySpan<T> row, int rankLabel, int rankLimit, bool sumLogits, void* ahead)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
         // The widest width the runtime accelerates (a runtime told to prefer 256 bits reports 512 as not accelerated).
         if (Simd512<T, TReal>.IsAccelerated)
         {
-            return CpuSoftmaxRow<T, TReal, Vector512<T>, Simd512<T, TReal>>.Build(row, rankLabel, sumLogits, ahead);
+            return CpuSoftmaxRow<T, TReal, Vector512<T>, Simd512<T, TReal>>.Build(row, rankLabel, rankLimit, sumLogits, ahead);
         }
 
         if (Simd256<T, TReal>.IsAccelerated)
         {
-            return CpuSoftmaxRow<T, TReal, Vector256<T>, Simd256<T, TReal>>.Build(row, rankLabel, sumLogits, ahead);
+            return CpuSoftmaxRow<T, TReal, Vector256<T>, Simd256<T, TReal>>.Build(row, rankLabel, rankLimit, sumLogits, ahead);
         }
 
         SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
@@ -61,15 +66,16 @@ internal static class CpuSoftmaxRow
 
 /// <summary>
 /// One row's <see cref="SoftmaxRowState{T}"/> in <typeparamref name="TVector"/> lanes, in two passes over the row (which
-/// stays in L1/L2 between them) and a search:
+/// stays in L1/L2 between them), a search, and when asked a count:
 /// <list type="number">
 /// <item>a scan: lane-wise top-2 (<c>second = max(second, min(first, x))</c>, <c>first = max(first, x)</c>), the minimum,
-/// and when asked <c>Σx</c> and the label-rank counts <c>#{x &gt; x_y}</c>, <c>#{x = x_y}</c>;</item>
+/// and when asked <c>Σx</c>;</item>
 /// <item>the first index holding the maximum (usually early in the row);</item>
 /// <item>per <see cref="CpuSoftmaxRow.BlockSize"/> block, <c>u = x − m</c>, <c>e = e^u</c> (<see cref="SimdExp"/>) and the
 /// lane sums of <c>e</c>, <c>u·e</c> and <c>e²</c>, carried in f64 between blocks. When the row's range reaches the
 /// exponential's floor (a −∞ entry, or a spread over 87 in f32), <c>u</c> is clamped to the floor and the floor flushed
-/// to 0; otherwise neither is needed, which saves two of the pass's sixteen vector operations.</item>
+/// to 0; otherwise neither is needed, which saves two of the pass's sixteen vector operations;</item>
+/// <item>the label's rank, counted until it reaches the caller's limit (<see cref="LabelRank"/>).</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -79,9 +85,8 @@ internal static class CpuSoftmaxRow
 /// pass (or in the scan, when a NaN survives there or the row has no finite maximum). A NaN row's other results are
 /// discarded, which is why the native min/max are exact enough. The row's last partial vector is the overlapping vector
 /// that ends at the row's end, its lanes already seen replaced by values that change nothing (−∞ for the top-2 and the
-/// exponentials, NaN for the counts, 0 for <c>Σx</c>; the minimum may see them again); a row shorter than one vector is
-/// copied behind −∞ padding. Ties of the label logit (rare) are resolved by an exact count over the columns before the
-/// label. The methods are compiled fully optimised on first use: tier-0 code of these SIMD generics is several times
+/// exponentials, 0 for <c>Σx</c>; the minimum may see them again); a row shorter than one vector is copied behind −∞
+/// padding. The methods are compiled fully optimised on first use: tier-0 code of these SIMD generics is several times
 /// slower, and the first rows of a batch would pay for it.
 /// </remarks>
 internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
@@ -92,18 +97,11 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
 {
     /// <inheritdoc cref="CpuSoftmaxRow.Build"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static SoftmaxRowState<T> Build(ReadOnlySpan<T> row, int rankLabel, bool sumLogits, void* ahead) =>
-        (rankLabel >= 0, sumLogits) switch
-        {
-            (true, true) => Build<Yes, Yes>(row, rankLabel, ahead),
-            (true, false) => Build<Yes, No>(row, rankLabel, ahead),
-            (false, true) => Build<No, Yes>(row, rankLabel, ahead),
-            (false, false) => Build<No, No>(row, rankLabel, ahead),
-        };
+    public static SoftmaxRowState<T> Build(ReadOnlySpan<T> row, int rankLabel, int rankLimit, bool sumLogits, void* ahead) =>
+        sumLogits ? Build<Yes>(row, rankLabel, rankLimit, ahead) : Build<No>(row, rankLabel, rankLimit, ahead);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static SoftmaxRowState<T> Build<TRank, TSum>(ReadOnlySpan<T> row, int rankLabel, void* ahead)
-        where TRank : IPassFlag
+    private static SoftmaxRowState<T> Build<TSum>(ReadOnlySpan<T> row, int rankLabel, int rankLimit, void* ahead)
         where TSum : IPassFlag
     {
         SoftmaxRowState<T> state = SoftmaxRowState<T>.Empty;
@@ -129,8 +127,13 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
 
             TVector fresh = TSimd.LanesFrom(firstFresh);
             bool hasTail = fullEnd < length;
-            T labelLogit = TRank.On ? values[rankLabel] : T.Zero;
-            Scan scan = RunScan<TRank, TSum>(values, fullEnd, hasTail ? tail : null, fresh, labelLogit);
+
+            // The next row's cache lines, half requested in the scan and half in the exponential pass (two vectors per
+            // line), so the line-fill buffers stay busy through the whole row. Without a next row they touch this row
+            // again (cached already): no branch in the loops.
+            byte* scanPrefetch = ahead != null ? (byte*)ahead : (byte*)values;
+            byte* exponentialPrefetch = scanPrefetch + ((long)fullEnd * sizeof(T) / 2);
+            Scan scan = RunScan<TSum>(values, fullEnd, hasTail ? tail : null, fresh, scanPrefetch);
             if (T.IsNaN(scan.First) || scan.First == T.PositiveInfinity
                 || (scan.First == T.NegativeInfinity && ContainsNaN(row)))
             {
@@ -138,42 +141,31 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             }
 
             state.SumLogits = TReal.FromDouble(scan.Sum);
-            if (TRank.On)
-            {
-                state.LabelRank = scan.Greater;
-                if (scan.Equal > 1)
-                {
-                    ReadOnlySpan<T> before = row[..rankLabel];
-                    state.LabelRank += SimdCount.Above(before, labelLogit, orEqual: true)
-                        - SimdCount.Above(before, labelLogit, orEqual: false);
-                }
-            }
-
             if (scan.First == T.NegativeInfinity)
             {
+                state.LabelRank = rankLabel >= 0 ? LabelRank(values, length, rankLabel, rankLimit, argMax: -1) : 0;
                 return state;
             }
 
             state.Max = scan.First;
             state.Second = scan.Second;
             state.ArgMax = IndexOf(values, fullEnd, tail, tailIndex, scan.First);
-
-            // Without a next row, the prefetches touch this row again (cached already): no branch in the loop.
-            byte* prefetch = ahead != null ? (byte*)ahead : (byte*)values;
             T* tailOrNull = hasTail ? tail : null;
             if (scan.Minimum - scan.First > SimdExp.Floor<T, TReal>())
             {
-                SumExponentials<No>(values, fullEnd, tailOrNull, fresh, scan.First, prefetch, ref state);
+                SumExponentials<No>(values, fullEnd, tailOrNull, fresh, scan.First, exponentialPrefetch, ref state);
             }
             else
             {
-                SumExponentials<Yes>(values, fullEnd, tailOrNull, fresh, scan.First, prefetch, ref state);
+                SumExponentials<Yes>(values, fullEnd, tailOrNull, fresh, scan.First, exponentialPrefetch, ref state);
             }
 
             if (T.IsNaN(state.SumShiftedExp))
             {
                 return Invalid();
             }
+
+            state.LabelRank = rankLabel >= 0 ? LabelRank(values, length, rankLabel, rankLimit, state.ArgMax) : 0;
         }
 
         return state;
@@ -191,52 +183,41 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
     /// when a NaN survived in a lane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Scan RunScan<TRank, TSum>(T* values, int fullEnd, T* tail, TVector fresh, T labelLogit)
-        where TRank : IPassFlag
+    private static Scan RunScan<TSum>(T* values, int fullEnd, T* tail, TVector fresh, byte* prefetch)
         where TSum : IPassFlag
     {
         int width = TSimd.Count;
-        TVector label = TSimd.Create(labelLogit);
         TVector first = TSimd.Create(T.NegativeInfinity), second = first;
         TVector minimum = TSimd.Create(T.PositiveInfinity);
         var scan = default(Scan);
         for (int blockStart = 0; ; blockStart += CpuSoftmaxRow.BlockSize)
         {
             int blockEnd = Math.Min(blockStart + CpuSoftmaxRow.BlockSize, fullEnd);
-            TVector sum = TSimd.Zero, greater = TSimd.Zero, equal = TSimd.Zero;
+            TVector sum = TSimd.Zero;
             for (int i = blockStart; i < blockEnd; i += width)
             {
+                CpuPrefetch.Line(prefetch + ((long)i * sizeof(T) / 2));
                 TVector x = TSimd.Load(values + i);
-                AddToScan<TRank, TSum>(x, x, x, x, label, ref first, ref second, ref minimum, ref sum, ref greater, ref equal);
+                AddToScan<TSum>(x, x, x, ref first, ref second, ref minimum, ref sum);
             }
 
             bool lastBlock = blockStart + CpuSoftmaxRow.BlockSize >= fullEnd;
             if (lastBlock && tail != null)
             {
                 TVector x = TSimd.Load(tail);
-                AddToScan<TRank, TSum>(
+                AddToScan<TSum>(
                     TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NegativeInfinity)),
-                    TSimd.ConditionalSelect(fresh, x, TSimd.Create(T.NaN)),
                     TSimd.BitwiseAnd(x, fresh),
                     x,
-                    label,
                     ref first,
                     ref second,
                     ref minimum,
-                    ref sum,
-                    ref greater,
-                    ref equal);
+                    ref sum);
             }
 
             if (TSum.On)
             {
                 scan.Sum += TReal.ToDouble(TSimd.Sum(sum));
-            }
-
-            if (TRank.On)
-            {
-                scan.Greater += int.CreateTruncating(TSimd.Sum(greater));
-                scan.Equal += int.CreateTruncating(TSimd.Sum(equal));
             }
 
             if (lastBlock)
@@ -265,24 +246,13 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
     }
 
     /// <summary>
-    /// One vector into the scan's lanes: <paramref name="top"/> into the top-2, <paramref name="counted"/> into the label
-    /// counts, <paramref name="summed"/> into <c>Σx</c> and <paramref name="x"/> into the minimum (the tail passes −∞, NaN
-    /// and 0 in its lanes already seen; the minimum may see them again).
+    /// One vector into the scan's lanes: <paramref name="top"/> into the top-2, <paramref name="summed"/> into <c>Σx</c>
+    /// and <paramref name="x"/> into the minimum (the tail passes −∞ and 0 in its lanes already seen; the minimum may see
+    /// them again).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddToScan<TRank, TSum>(
-        TVector top,
-        TVector counted,
-        TVector summed,
-        TVector x,
-        TVector label,
-        ref TVector first,
-        ref TVector second,
-        ref TVector minimum,
-        ref TVector sum,
-        ref TVector greater,
-        ref TVector equal)
-        where TRank : IPassFlag
+    private static void AddToScan<TSum>(
+        TVector top, TVector summed, TVector x, ref TVector first, ref TVector second, ref TVector minimum, ref TVector sum)
         where TSum : IPassFlag
     {
         second = TSimd.MaxNative(second, TSimd.MinNative(first, top));
@@ -292,13 +262,57 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
         {
             sum = TSimd.Add(sum, summed);
         }
+    }
 
-        if (TRank.On)
+    /// <summary>
+    /// The rank of column <paramref name="label"/>: <c>#{j &lt; y : x_j ≥ x_y} + #{j &gt; y : x_j &gt; x_y}</c>, the
+    /// columns a top-k ranks before it (ties by index, as the arg-max). Exact below <paramref name="limit"/>; the count
+    /// stops once it reaches the limit, so a label ranked far down (most rows of an untrained or wrong model) costs a
+    /// vector or two, and a label at the arg-max costs nothing. Counting here, after the row is known valid, instead of
+    /// in the scan takes two compares and two masked adds per vector out of the scan.
+    /// </summary>
+    /// <param name="values">The row.</param>
+    /// <param name="length">The row's length.</param>
+    /// <param name="label">The column to rank.</param>
+    /// <param name="limit">Where counting may stop.</param>
+    /// <param name="argMax">The first index of the row's maximum, or −1 when the row has no finite maximum.</param>
+    private static int LabelRank(T* values, int length, int label, int limit, int argMax)
+    {
+        if (label == argMax)
         {
-            // Written as a masked add: one EVEX instruction with AVX-512.
-            greater = TSimd.ConditionalSelect(TSimd.GreaterThan(counted, label), TSimd.Add(greater, TSimd.One), greater);
-            equal = TSimd.ConditionalSelect(TSimd.Equal(counted, label), TSimd.Add(equal, TSimd.One), equal);
+            return 0;
         }
+
+        T labelLogit = values[label];
+        int before = CountAbove<Yes>(values, label, labelLogit, limit);
+        return before >= limit
+            ? before
+            : before + CountAbove<No>(values + label + 1, length - label - 1, labelLogit, limit - before);
+    }
+
+    /// <summary>
+    /// <c>#{i &lt; length : x_i &gt; value}</c> (<c>≥</c> when <typeparamref name="TOrEqual"/> is on), exact below
+    /// <paramref name="limit"/>, otherwise some count at or above it. NaN never counts.
+    /// </summary>
+    private static int CountAbove<TOrEqual>(T* x, int length, T value, int limit)
+        where TOrEqual : IPassFlag
+    {
+        TVector threshold = TSimd.Create(value);
+        int count = 0;
+        int i = 0;
+        for (; i <= length - TSimd.Count && count < limit; i += TSimd.Count)
+        {
+            TVector v = TSimd.Load(x + i);
+            TVector hits = TOrEqual.On ? TSimd.GreaterThanOrEqual(v, threshold) : TSimd.GreaterThan(v, threshold);
+            count += BitOperations.PopCount(TSimd.MostSignificantBits(hits));
+        }
+
+        for (; i < length && count < limit; i++)
+        {
+            count += x[i] > value || (TOrEqual.On && x[i] == value) ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>The lowest index holding <paramref name="max"/> (present in the row and finite).</summary>
@@ -337,7 +351,7 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             TVector sums = TSimd.Zero, shiftedSums = TSimd.Zero, squareSums = TSimd.Zero;
             for (int i = blockStart; i < blockEnd; i += width)
             {
-                CpuPrefetch.Line(prefetch + ((long)i * sizeof(T)));
+                CpuPrefetch.Line(prefetch + ((long)i * sizeof(T) / 2));
                 AddExponentials<TClamp>(TSimd.Load(values + i), shift, ref sums, ref shiftedSums, ref squareSums);
             }
 
@@ -385,14 +399,12 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
     /// <summary>Whether the row holds a NaN (<c>IndexOfMax</c> returns the first NaN when there is one).</summary>
     private static bool ContainsNaN(ReadOnlySpan<T> row) => T.IsNaN(row[TensorPrimitives.IndexOfMax(row)]);
 
-    /// <summary>What the scan found: the row's top-2 values and minimum, <c>Σx</c> and the label-rank counts.</summary>
+    /// <summary>What the scan found: the row's top-2 values, its minimum and <c>Σx</c>.</summary>
     private struct Scan
     {
         public T First;
         public T Second;
         public T Minimum;
         public double Sum;
-        public int Greater;
-        public int Equal;
     }
 }

@@ -944,7 +944,7 @@ internal static unsafe class CpuEnsemble
                         new ReadOnlySpan<TStorage>(logits + sampleStart + (member * parameters.MemberStride), columns),
                         row,
                         parameters.InverseTemperature);
-                    SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(row, -1, false, null);
+                    SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(row, -1, 0, false, null);
                     memberSums.Add<TReal>(state);
                     maxima[member] = state.Max;
                     shiftedLse[member] = EnsembleDecomposition.ShiftedLse<T, TReal>(state);
@@ -1004,7 +1004,7 @@ internal static unsafe class CpuEnsemble
             }
 
             // The dual state is built by the same SIMD builder as the members' states (exact for identical members).
-            classes.Dual = CpuSoftmaxRow.Build<T, TReal>(dual, -1, false, null);
+            classes.Dual = CpuSoftmaxRow.Build<T, TReal>(dual, -1, 0, false, null);
             T labelLogPbar = label >= 0
                 ? EnsembleDecomposition.ClassTerms<T, TReal, CpuEnsembleSample<T>>(view, members, label).LogPbar
                 : T.Zero;

@@ -129,7 +129,8 @@ internal static unsafe class CpuRowStatistics
                 void* nextRow = row + 1 < end
                     ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..]))
                     : null;
-                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(values, rankLabel ? label : -1, sumLogits, nextRow);
+                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
+                    values, rankLabel ? label : -1, parameters.TopK, sumLogits, nextRow);
                 T labelLogit = label >= 0 ? values[label] : T.Zero;
                 destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
             }

@@ -22,7 +22,8 @@ public sealed class CpuSoftmaxRowTests(ITestOutputHelper output)
 
     private static readonly int[] Lengths = [.. Enumerable.Range(1, 80), 127, 255, 1000, 4095, 4096, 4097, 8200];
 
-    private unsafe delegate SoftmaxRowState<T> RowBuilder<T>(ReadOnlySpan<T> row, int rankLabel, bool sumLogits, void* ahead)
+    private unsafe delegate SoftmaxRowState<T> RowBuilder<T>(
+        ReadOnlySpan<T> row, int rankLabel, int rankLimit, bool sumLogits, void* ahead)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     [Fact]
@@ -65,17 +66,25 @@ public sealed class CpuSoftmaxRowTests(ITestOutputHelper output)
                     row[label] = row[random.Next(length)];
                 }
 
-                foreach ((int rankLabel, bool sumLogits) in new[] { (-1, false), (label, false), (-1, true), (label, true) })
+                // Rank limits: top-1, the default top-5, one that stops inside the row, and none.
+                int[] limits = [1, 5, 1 + random.Next(length), int.MaxValue];
+                // Labels: none, a random column, and the last column holding the maximum (the arg-max, or a tie with it).
+                int lastMax = Array.LastIndexOf(row, row.Max());
+                foreach ((int rankLabel, bool sumLogits) in new[] { -1, label, lastMax }.SelectMany(l => new[] { (l, false), (l, true) }))
                 {
-                    SoftmaxRowState<T> actual;
-                    fixed (T* ahead = row)
+                    foreach (int rankLimit in rankLabel >= 0 ? limits : [0])
                     {
-                        actual = build(row, rankLabel, sumLogits, ahead);
-                    }
+                        SoftmaxRowState<T> actual;
+                        fixed (T* ahead = row)
+                        {
+                            actual = build(row, rankLabel, rankLimit, sumLogits, ahead);
+                        }
 
-                    SoftmaxRowState<double> expected = ScalarState(row, rankLabel);
-                    string where = $"{typeof(T).Name} length {length}, {kind}, rank label {rankLabel}, Σx {sumLogits}";
-                    AssertState(expected, actual, rankLabel >= 0, sumLogits, tolerance, where);
+                        SoftmaxRowState<double> expected = ScalarState(row, rankLabel);
+                        string where = $"{typeof(T).Name} length {length}, {kind}, rank label {rankLabel} "
+                            + $"(limit {rankLimit}), Σx {sumLogits}";
+                        AssertState(expected, actual, rankLabel >= 0 ? rankLimit : -1, sumLogits, tolerance, where);
+                    }
                 }
             }
         }
@@ -96,7 +105,7 @@ public sealed class CpuSoftmaxRowTests(ITestOutputHelper output)
     }
 
     private static void AssertState<T>(
-        SoftmaxRowState<double> expected, SoftmaxRowState<T> actual, bool ranked, bool summed, double tolerance, string where)
+        SoftmaxRowState<double> expected, SoftmaxRowState<T> actual, int rankLimit, bool summed, double tolerance, string where)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Assert.True(expected.InvalidCount > 0 == actual.InvalidCount > 0, $"{where}: validity");
@@ -105,9 +114,13 @@ public sealed class CpuSoftmaxRowTests(ITestOutputHelper output)
             return;
         }
 
-        if (ranked)
+        // The rank is exact below the limit, and at or above it when the true rank is (rankLimit −1: not ranked).
+        if (rankLimit >= 0)
         {
-            Assert.True(expected.LabelRank == actual.LabelRank, $"{where}: rank {actual.LabelRank}, expected {expected.LabelRank}");
+            bool rankHolds = expected.LabelRank < rankLimit
+                ? actual.LabelRank == expected.LabelRank
+                : actual.LabelRank >= rankLimit;
+            Assert.True(rankHolds, $"{where}: rank {actual.LabelRank}, expected {expected.LabelRank}");
         }
 
         Assert.True(expected.Max == double.CreateTruncating(actual.Max), $"{where}: max");
