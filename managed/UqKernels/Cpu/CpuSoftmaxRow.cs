@@ -196,7 +196,7 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             TVector sum = TSimd.Zero;
             for (int i = blockStart; i < blockEnd; i += width)
             {
-                CpuPrefetch.Line(prefetch + ((long)i * sizeof(T) / 2));
+                CpuPrefetch.Line(prefetch + ((long)i * (sizeof(T) / 2)));
                 TVector x = TSimd.Load(values + i);
                 AddToScan<TSum>(x, x, x, ref first, ref second, ref minimum, ref sum);
             }
@@ -351,7 +351,7 @@ internal static unsafe class CpuSoftmaxRow<T, TReal, TVector, TSimd>
             TVector sums = TSimd.Zero, shiftedSums = TSimd.Zero, squareSums = TSimd.Zero;
             for (int i = blockStart; i < blockEnd; i += width)
             {
-                CpuPrefetch.Line(prefetch + ((long)i * sizeof(T) / 2));
+                CpuPrefetch.Line(prefetch + ((long)i * (sizeof(T) / 2)));
                 AddExponentials<TClamp>(TSimd.Load(values + i), shift, ref sums, ref shiftedSums, ref squareSums);
             }
 
