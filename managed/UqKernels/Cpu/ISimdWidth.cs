@@ -31,6 +31,12 @@ internal unsafe interface ISimdWidth<TVector, T> : IVmfLanes<TVector>
 
     static abstract TVector One { get; }
 
+    /// <summary>
+    /// Lane <c>l</c> holds <c>2^(l/Count)</c> rounded to <typeparamref name="T"/>: the table of the f32 exponential's
+    /// reduction (<see cref="SimdExp"/>), a constant of the code, so a loop keeps it in a register.
+    /// </summary>
+    static abstract TVector FractionalPowersOfTwo { get; }
+
     static abstract TVector AllBitsSet { get; }
 
     static abstract TVector Create(T value);
@@ -85,10 +91,17 @@ internal unsafe interface ISimdWidth<TVector, T> : IVmfLanes<TVector>
     static abstract TVector Exp(TVector a);
 
     /// <summary>
-    /// <c>p·2ⁿ</c> for integral <paramref name="n"/>: exact (AVX-512 <c>vscalef</c>) where the result is a normal number; the
-    /// exponent-bits fallback without AVX-512 needs <c>−126 ≤ n ≤ 127</c> (f32) or <c>−1022 ≤ n ≤ 1023</c> (f64).
+    /// <c>p·2^⌊n⌋</c>: exact (AVX-512 <c>vscalef</c>) where the result is a normal number; the exponent-bits fallback
+    /// without AVX-512 needs <c>−126 ≤ ⌊n⌋ ≤ 127</c> (f32) or <c>−1022 ≤ ⌊n⌋ ≤ 1023</c> (f64).
     /// </summary>
     static abstract TVector ScaleByPowerOfTwo(TVector p, TVector n);
+
+    /// <summary>
+    /// Lane <c>l</c> of the result is lane <c>i mod Count</c> of <paramref name="table"/>, where <c>i</c> is lane <c>l</c> of
+    /// <paramref name="index"/> read as an integer of <typeparamref name="T"/>'s width (one <c>vpermps</c> for f32: only
+    /// the low bits of the index are read).
+    /// </summary>
+    static abstract TVector Permute(TVector table, TVector index);
 
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVector a);
@@ -130,6 +143,16 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => Vector256<T>.One;
+    }
+
+    public static Vector256<T> FractionalPowersOfTwo
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(T) == typeof(float)
+            ? Vector256.Create(
+                1.0f, 1.0905077457427979f, 1.1892070770263672f, 1.2968395948410034f, 1.4142135381698608f,
+                1.5422108173370361f, 1.6817928552627563f, 1.8340080976486206f).As<float, T>()
+            : Vector256.Create(1.0, 1.189207115002721, 1.4142135623730951, 1.681792830507429).As<double, T>();
     }
 
     public static Vector256<T> AllBitsSet
@@ -230,7 +253,7 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
                 return Avx512F.VL.Scale(p.As<T, float>(), n.As<T, float>()).As<float, T>();
             }
 
-            Vector256<int> bits = (Vector256.ConvertToInt32Native(n.As<T, float>()) + Vector256.Create(127)) << 23;
+            Vector256<int> bits = (Vector256.ConvertToInt32Native(Vector256.Floor(n.As<T, float>())) + Vector256.Create(127)) << 23;
             return p * bits.As<int, T>();
         }
 
@@ -239,9 +262,17 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
             return Avx512F.VL.Scale(p.As<T, double>(), n.As<T, double>()).As<double, T>();
         }
 
-        Vector256<long> wideBits = (Vector256.ConvertToInt64Native(n.As<T, double>()) + Vector256.Create(1023L)) << 52;
+        Vector256<long> wideBits = (Vector256.ConvertToInt64Native(Vector256.Floor(n.As<T, double>())) + Vector256.Create(1023L)) << 52;
         return p * wideBits.As<long, T>();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Permute(Vector256<T> table, Vector256<T> index) =>
+        typeof(T) == typeof(float)
+            ? Avx2.IsSupported
+                ? Avx2.PermuteVar8x32(table.As<T, float>(), index.As<T, int>()).As<float, T>()
+                : Vector256.Shuffle(table.As<T, float>(), index.As<T, int>() & Vector256.Create(7)).As<float, T>()
+            : Vector256.Shuffle(table.As<T, double>(), index.As<T, long>() & Vector256.Create(3L)).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> a) => Vector256.Sum(a);
@@ -284,6 +315,20 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => Vector512<T>.One;
+    }
+
+    public static Vector512<T> FractionalPowersOfTwo
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(T) == typeof(float)
+            ? Vector512.Create(
+                1.0f, 1.0442737340927124f, 1.0905077457427979f, 1.1387885808944702f, 1.1892070770263672f,
+                1.2418577671051025f, 1.2968395948410034f, 1.3542555570602417f, 1.4142135381698608f, 1.4768261909484863f,
+                1.5422108173370361f, 1.610490322113037f, 1.6817928552627563f, 1.7562521696090698f, 1.8340080976486206f,
+                1.9152065515518188f).As<float, T>()
+            : Vector512.Create(
+                1.0, 1.0905077326652577, 1.189207115002721, 1.2968395546510096, 1.4142135623730951, 1.5422108254079407,
+                1.681792830507429, 1.8340080864093424).As<double, T>();
     }
 
     public static Vector512<T> AllBitsSet
@@ -381,6 +426,12 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
         typeof(T) == typeof(float)
             ? Avx512F.Scale(p.As<T, float>(), n.As<T, float>()).As<float, T>()
             : Avx512F.Scale(p.As<T, double>(), n.As<T, double>()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Permute(Vector512<T> table, Vector512<T> index) =>
+        typeof(T) == typeof(float)
+            ? Avx512F.PermuteVar16x32(table.As<T, float>(), index.As<T, int>()).As<float, T>()
+            : Avx512F.PermuteVar8x64(table.As<T, double>(), index.As<T, long>()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> a) => Vector512.Sum(a);

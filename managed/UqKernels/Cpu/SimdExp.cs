@@ -9,18 +9,23 @@ namespace UqKernels.Cpu;
 /// Lane-wise <c>e^u</c> for the non-positive shifted logits of a softmax row (<c>u = x − max ≤ 0</c>).
 /// </summary>
 /// <remarks>
-/// For f32 the BCL's <c>Vector.Exp</c> evaluates in f64 (accurate but ~3 cycles per element here); this uses the
-/// classic f32 reduction <c>u = n·ln2 + r</c>, <c>|r| ≤ ln2/2</c>, a degree-6 Taylor polynomial in Horner form
-/// (truncation ≤ r⁷/7! ≈ 1.5e−8 relative, below f32's 6e−8 rounding; <c>p(0) = 1</c> exactly, so a row's maximum
-/// contributes exactly 1) and <c>2ⁿ</c> applied by <see cref="ISimdWidth{TVector, T}.ScaleByPowerOfTwo"/> (one
-/// <c>vscalef</c> with AVX-512): about 2 ulp. <c>r = u − n·ln2</c> is one fused operation with ln2 rounded to f32
-/// (1.9e−9 off): that adds <c>|n|·1.9e−9</c> relative error, under 0.5 ulp for <c>u ≥ −20</c> and at most 2.4e−7
-/// (2–4 ulp) at the floor, where a term is below 1e−30 of a sum whose largest term is 1; a second, Cody–Waite correction
-/// term would cost one more of the pass's vector operations. Results for <c>u ≤ <see cref="Floor{T, TReal}"/> = −87</c>
-/// are exactly 0, so no lane ever produces a subnormal (which costs a
+/// For f32 the BCL's <c>Vector.Exp</c> evaluates in f64 (accurate but ~3 cycles per element here); this uses a table
+/// reduction with as many entries as the vector has lanes (W = 16 at 512 bits, 8 at 256): <c>u·log2 e = k/W + f</c>,
+/// <c>e^u = 2^⌊k/W⌋ · 2^((k mod W)/W) · e^r</c> with <c>r = u − (k/W)·ln2</c>, <c>|r| ≤ ln2/(2W)</c>. One fused add of the
+/// 1.5·2²³/W shifter rounds <c>W·u·log2 e</c> to k and leaves <c>k mod W</c> in the low mantissa bits, which index the
+/// table in one <see cref="ISimdWidth{TVector, T}.Permute"/> (<c>vpermps</c>, the table held in one register);
+/// <see cref="ISimdWidth{TVector, T}.ScaleByPowerOfTwo"/> (<c>vscalef</c>) applies <c>2^⌊k/W⌋</c>. The Taylor polynomial of
+/// <c>e^r</c> is of degree 3 for W = 16 (truncation ≤ r⁴/4! = 9.2e−9 relative) and 4 for W = 8 (r⁵/5! = 1.3e−9), both
+/// below f32's 6e−8 rounding, so the result is within ~1.5 ulp (the table entry, the polynomial and the product each
+/// round once); <c>p(0) = 1</c> and entry 0 is 1, so a row's maximum contributes exactly 1. Per 16 lanes this is nine
+/// vector operations against ten for the degree-6 polynomial without a table. <c>r</c> is one fused operation with ln2
+/// rounded to f32 (1.9e−9 off): that adds <c>|k/W|·1.9e−9</c> relative error, under 0.5 ulp for <c>u ≥ −20</c> and at
+/// most 2.4e−7 at the floor, where a term is below 1e−30 of a sum whose largest term is 1; a second, Cody–Waite
+/// correction term would cost one more of the pass's vector operations. Results for
+/// <c>u ≤ <see cref="Floor{T, TReal}"/> = −87</c> are exactly 0, so no lane ever produces a subnormal (which costs a
 /// microcode assist of ~100 cycles on x86 without flush-to-zero): every row's maximum contributes exactly 1 to <c>s</c>,
 /// so the flush changes <c>s</c> by less than C·1.7e−38 relative, and <c>−∞</c> logits (clamped to the floor by the
-/// caller) contribute exactly 0. f64 keeps the BCL's exponential. The type tests are JIT-time constants.
+/// caller) contribute exactly 0. f64 keeps the BCL's exponential. The type and width tests are JIT-time constants.
 /// </remarks>
 internal static class SimdExp
 {
@@ -58,19 +63,21 @@ internal static class SimdExp
             return TSimd.Exp(u);
         }
 
-        // n = round(u·log2 e): adding 1.5·2²³ leaves the integer part in the low mantissa bits, rounded to nearest even
-        // (|u·log2 e| < 2²²), in one fused operation instead of a multiply and a two-uop vrndscale.
-        TVector shifter = TSimd.Constant(RoundingShifter);
-        TVector n = TSimd.Subtract(TSimd.FusedMultiplyAdd(u, TSimd.Constant(Log2E), shifter), shifter);
+        // t = 1.5·2²³/W + u·log2 e rounds to a multiple of 1/W (|u·log2 e| < 2²²/W), so n = t − shifter = k/W exactly and
+        // the low bits of t's mantissa are k mod W (the shifter's mantissa is a multiple of W).
+        int lanes = TSimd.Count;
+        TVector shifter = TSimd.Constant(RoundingShifter / lanes);
+        TVector t = TSimd.FusedMultiplyAdd(u, TSimd.Constant(Log2E), shifter);
+        TVector n = TSimd.Subtract(t, shifter);
         TVector r = TSimd.FusedMultiplyAdd(n, TSimd.Constant(-Ln2), u);
-        TVector p = TSimd.Constant(1.0 / 720.0);
-        p = TSimd.FusedMultiplyAdd(p, r, TSimd.Constant(1.0 / 120.0));
-        p = TSimd.FusedMultiplyAdd(p, r, TSimd.Constant(1.0 / 24.0));
-        p = TSimd.FusedMultiplyAdd(p, r, TSimd.Constant(1.0 / 6.0));
-        p = TSimd.FusedMultiplyAdd(p, r, TSimd.Constant(0.5));
+        TVector p = lanes >= 16
+            ? TSimd.FusedMultiplyAdd(TSimd.Constant(1.0 / 6.0), r, TSimd.Constant(0.5))
+            : TSimd.FusedMultiplyAdd(
+                TSimd.FusedMultiplyAdd(TSimd.Constant(1.0 / 24.0), r, TSimd.Constant(1.0 / 6.0)), r, TSimd.Constant(0.5));
         p = TSimd.FusedMultiplyAdd(p, r, TSimd.One);
         p = TSimd.FusedMultiplyAdd(p, r, TSimd.One);
-        TVector e = TSimd.ScaleByPowerOfTwo(p, n);
+        TVector fraction = TSimd.Permute(TSimd.FractionalPowersOfTwo, t);
+        TVector e = TSimd.ScaleByPowerOfTwo(TSimd.Multiply(p, fraction), n);
 
         // A zeroing select: one masked vscalef with AVX-512.
         return TFlush.On ? TSimd.ConditionalSelect(TSimd.GreaterThan(u, TSimd.Constant(SinglePrecisionFloor)), e, TSimd.Zero) : e;
