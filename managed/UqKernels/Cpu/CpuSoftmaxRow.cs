@@ -74,7 +74,7 @@ internal static class CpuSoftmaxRow
 /// <item>per <see cref="CpuSoftmaxRow.BlockSize"/> block, <c>u = x − m</c>, <c>e = e^u</c> (<see cref="SimdExp"/>) and the
 /// lane sums of <c>e</c>, <c>u·e</c> and <c>e²</c>, carried in f64 between blocks. When the row's range reaches the
 /// exponential's floor (a −∞ entry, or a spread over 87 in f32), <c>u</c> is clamped to the floor and the floor flushed
-/// to 0; otherwise neither is needed, which saves two of the pass's sixteen vector operations;</item>
+/// to 0; otherwise neither is needed, which saves two of the pass's fifteen vector operations;</item>
 /// <item>the label's rank, counted until it reaches the caller's limit (<see cref="LabelRank"/>).</item>
 /// </list>
 /// </summary>
