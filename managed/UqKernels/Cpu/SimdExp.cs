@@ -105,8 +105,19 @@ internal static class SimdExp
             return ExpOfNonPositive<Vector512<T>, Simd512<T, TReal>, T, Yes>(u.AsVector512()).AsVector();
         }
 
-        return typeof(T) == typeof(float)
-            ? Vector.Exp(u.As<T, float>()).As<float, T>()
-            : Vector.Exp(u.As<T, double>()).As<double, T>();
+        // The BCL's exponential: f32 through f64 (its f32 overload returns 1.0000001 at 0, and a row's maximum must count
+        // exactly 1), and the floor flushed to 0 as the SIMD paths do (e^−87 ≈ 1.6e−38 otherwise).
+        Vector<T> e;
+        if (typeof(T) == typeof(float))
+        {
+            Vector.Widen(u.As<T, float>(), out Vector<double> low, out Vector<double> high);
+            e = Vector.Narrow(Vector.Exp(low), Vector.Exp(high)).As<float, T>();
+        }
+        else
+        {
+            e = Vector.Exp(u.As<T, double>()).As<double, T>();
+        }
+
+        return Vector.ConditionalSelect(Vector.GreaterThan(u, new Vector<T>(Floor<T, TReal>())), e, Vector<T>.Zero);
     }
 }
