@@ -114,6 +114,16 @@ internal unsafe interface ISimdWidth<TVector, T> : IVmfLanes<TVector>
 
     /// <summary>The mask of lanes <c>l ≥ <paramref name="first"/></c>.</summary>
     static abstract TVector LanesFrom(int first);
+
+    /// <summary>
+    /// Every lane holding <paramref name="index"/> as an integer of <typeparamref name="T"/>'s width (its bits, not a
+    /// value of <typeparamref name="T"/>, so any <see cref="int"/> is exact): one broadcast, for tracking a position
+    /// per lane with <see cref="ConditionalSelect"/>.
+    /// </summary>
+    static abstract TVector IndexInLanes(int index);
+
+    /// <summary>Lane <paramref name="lane"/> of a vector of <see cref="IndexInLanes"/> lanes, as the integer.</summary>
+    static abstract int IndexInLane(TVector indices, int lane);
 }
 
 /// <summary>256-bit lanes.</summary>
@@ -286,6 +296,16 @@ internal readonly unsafe struct Simd256<T, TReal> : ISimdWidth<Vector256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LanesFrom(int first) =>
         Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(first)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> IndexInLanes(int index) => typeof(T) == typeof(float)
+        ? Vector256.Create(index).As<int, T>()
+        : Vector256.Create((long)index).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexInLane(Vector256<T> indices, int lane) => typeof(T) == typeof(float)
+        ? indices.As<T, int>().GetElement(lane)
+        : (int)indices.As<T, long>().GetElement(lane);
 }
 
 /// <summary>512-bit lanes.</summary>
@@ -453,6 +473,16 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LanesFrom(int first) =>
         Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(first)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> IndexInLanes(int index) => typeof(T) == typeof(float)
+        ? Vector512.Create(index).As<int, T>()
+        : Vector512.Create((long)index).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexInLane(Vector512<T> indices, int lane) => typeof(T) == typeof(float)
+        ? indices.As<T, int>().GetElement(lane)
+        : (int)indices.As<T, long>().GetElement(lane);
 }
 
 /// <summary>The last step of a lane reduction, over one 128-bit vector (4 f32 or 2 f64 lanes).</summary>
