@@ -485,34 +485,42 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
         : (int)indices.As<T, long>().GetElement(lane);
 }
 
-/// <summary>The last step of a lane reduction, over one 128-bit vector (4 f32 or 2 f64 lanes).</summary>
+/// <summary>
+/// The last step of a lane reduction, over one 128-bit vector (4 f32 or 2 f64 lanes): halves folded onto each other with
+/// shuffles and the native min/max, free of branches (a lane-by-lane compare and select compiled to data-dependent
+/// branches, mispredicted on a row or two of every few). The lanes must not be NaN; a zero result may carry either sign.
+/// </summary>
 internal static class Across
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Max<T>(Vector128<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T result = a.GetElement(0);
-        for (int l = 1; l < Vector128<T>.Count; l++)
+        if (typeof(T) == typeof(float))
         {
-            T lane = a.GetElement(l);
-            result = lane > result ? lane : result;
+            Vector128<float> lanes = a.AsSingle();
+            lanes = Vector128.MaxNative(lanes, Vector128.Shuffle(lanes, Vector128.Create(2, 3, 0, 1)));
+            lanes = Vector128.MaxNative(lanes, Vector128.Shuffle(lanes, Vector128.Create(1, 0, 3, 2)));
+            return T.CreateTruncating(lanes.ToScalar());
         }
 
-        return result;
+        Vector128<double> pair = a.AsDouble();
+        return T.CreateTruncating(Vector128.MaxNative(pair, Vector128.Shuffle(pair, Vector128.Create(1L, 0L))).ToScalar());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Min<T>(Vector128<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T result = a.GetElement(0);
-        for (int l = 1; l < Vector128<T>.Count; l++)
+        if (typeof(T) == typeof(float))
         {
-            T lane = a.GetElement(l);
-            result = lane < result ? lane : result;
+            Vector128<float> lanes = a.AsSingle();
+            lanes = Vector128.MinNative(lanes, Vector128.Shuffle(lanes, Vector128.Create(2, 3, 0, 1)));
+            lanes = Vector128.MinNative(lanes, Vector128.Shuffle(lanes, Vector128.Create(1, 0, 3, 2)));
+            return T.CreateTruncating(lanes.ToScalar());
         }
 
-        return result;
+        Vector128<double> pair = a.AsDouble();
+        return T.CreateTruncating(Vector128.MinNative(pair, Vector128.Shuffle(pair, Vector128.Create(1L, 0L))).ToScalar());
     }
 }
