@@ -24,6 +24,7 @@ internal unsafe struct RowStatisticsDestinations<T>
     public T* LabelSmoothedCrossEntropy;
     public int* ArgMax;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Write(int row, in RowStatisticsResult<T> result)
     {
         if (Lse != null) { Lse[row] = result.Lse; }
@@ -81,6 +82,12 @@ internal static unsafe class CpuRowStatistics
         }
     }
 
+    /// <remarks>
+    /// Compiled fully optimised on first use, with the finalisation and the writes inlined: under tiered compilation they
+    /// ran as tier-0 code until promoted, which took several full-size calls (and never happened in a process told it has
+    /// one processor), at a tenth of a 1,000-logit row's time (L2-resident A/B, one thread: 0.202 → 0.183 ms per 400 rows).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRows<TStorage, T, TReal, TWiden>(
         ReadOnlySpan<TStorage> logits,
         MatrixShape shape,
