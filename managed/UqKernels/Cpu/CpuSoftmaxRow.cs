@@ -32,10 +32,10 @@ internal static class CpuSoftmaxRow
     /// </param>
     /// <param name="sumLogits">Whether to form <c>Σx</c> (label smoothing).</param>
     /// <param name="ahead">
-    /// Memory the caller reads next (the next row), or null: its cache lines are prefetched one per two vectors of the
-    /// scan and of the exponential pass, so the next row arrives while this one is computed. A batch walks rows of a few KiB, each on
-    /// new pages, which the hardware prefetchers (within one 4 KiB page) do not enter; prefetching the whole row at once
-    /// instead stalls on the line-fill buffers.
+    /// Memory of the row's length the caller reads soon (a later row of its batch), or null: its cache lines are
+    /// prefetched one per two vectors of the scan and of the exponential pass, so that row arrives while this one is
+    /// computed. A batch walks rows of a few KiB, each on new pages, which the hardware prefetchers (within one 4 KiB page)
+    /// do not enter; prefetching a whole row at once instead stalls on the line-fill buffers.
     /// </param>
     public static unsafe SoftmaxRowState<T> Build<T, TReal>(
         ReadOnlySpan<T> row, int rankLabel, int rankLimit, bool sumLogits, void* ahead)

@@ -44,6 +44,12 @@ internal unsafe struct RowStatisticsDestinations<T>
 /// <summary>The single-model pass on the managed SIMD backend: rows in parallel chunks, each row SIMD.</summary>
 internal static unsafe class CpuRowStatistics
 {
+    /// <summary>
+    /// How many rows ahead a row's passes prefetch. Two rows give the memory system a row's time more than one does:
+    /// 50,000 × 1,000 f32, interleaved runs (56 each), median 14.4 → 13.6 ms; three and four rows were no faster.
+    /// </summary>
+    private const int RowsAhead = 2;
+
     public static void Run<TStorage, T, TReal, TWiden>(
         ReadOnlySpan<TStorage> logits,
         MatrixShape shape,
@@ -109,6 +115,14 @@ internal static unsafe class CpuRowStatistics
         T[] rowBuffer = ArrayPool<T>.Shared.Rent(widen ? columns : 0);
         try
         {
+            // Each row's passes prefetch the row two ahead (RowsAhead), so the row after the first is requested here.
+            if (start + 1 < end)
+            {
+                CpuPrefetch.Range(
+                    Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((start + 1) * shape.RowStride)..])),
+                    (long)columns * sizeof(TStorage));
+            }
+
             for (int row = start; row < end; row++)
             {
                 ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
@@ -133,11 +147,12 @@ internal static unsafe class CpuRowStatistics
                 int label = labels == null
                     ? -1
                     : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
-                void* nextRow = row + 1 < end
-                    ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)((row + 1) * shape.RowStride)..]))
+                int aheadRow = Math.Min(row + RowsAhead, end - 1);
+                void* ahead = aheadRow > row
+                    ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)(aheadRow * shape.RowStride)..]))
                     : null;
                 SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
-                    values, rankLabel ? label : -1, parameters.TopK, sumLogits, nextRow);
+                    values, rankLabel ? label : -1, parameters.TopK, sumLogits, ahead);
                 T labelLogit = label >= 0 ? values[label] : T.Zero;
                 destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
             }
