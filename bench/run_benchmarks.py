@@ -22,8 +22,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UQK = [os.environ.get("DOTNET", "dotnet"), os.path.join(ROOT, "bench/UqKernels.Cli/bin/Release/net10.0/uqk.dll")]
 
 
+# Seconds to wait before each `uqk bench`: numpy's baselines allocate and free several 200-500 MB temporaries (transparent
+# huge pages), and the kernel's clean-up after them ran into the next timing: the single-model pass measured right after
+# numpy took 13.4 and 16.3 ms, after a 5 s pause 11.8 and 13.1 ms (same session, alternating).
+SETTLE_SECONDS = 5
+
+
 def uqk_bench(kernel, *extra, device="cpu"):
-    """Runs `uqk bench KERNEL`; returns (seconds, GB/s) from its last line `KERNEL SECONDS GBPS`."""
+    """Runs `uqk bench KERNEL` on a settled machine; returns (seconds, GB/s) from its last line `KERNEL SECONDS GBPS`."""
+    time.sleep(SETTLE_SECONDS)
     out = subprocess.run(UQK + ["bench", kernel, "--device", device, *extra], check=True, capture_output=True, text=True)
     name, seconds, gbps = out.stdout.strip().splitlines()[-1].split()
     assert name == kernel, out.stdout
