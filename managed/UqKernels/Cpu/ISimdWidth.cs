@@ -487,8 +487,8 @@ internal readonly unsafe struct Simd512<T, TReal> : ISimdWidth<Vector512<T>, T>
 
 /// <summary>
 /// The last step of a lane reduction, over one 128-bit vector (4 f32 or 2 f64 lanes): halves folded onto each other with
-/// shuffles and the native min/max, free of branches (a lane-by-lane compare and select compiled to data-dependent
-/// branches, mispredicted on a row or two of every few). The lanes must not be NaN; a zero result may carry either sign.
+/// shuffles and the native min/max, free of branches (a lane-by-lane compare and select compiled to one data-dependent
+/// branch per lane, which random rows mispredict). The lanes must not be NaN; a zero result may carry either sign.
 /// </summary>
 internal static class Across
 {
