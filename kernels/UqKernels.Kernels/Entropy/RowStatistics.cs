@@ -71,10 +71,41 @@ public static class RowStatistics
     /// Turns a complete row state into every per-row output. <paramref name="label"/> is the column of the true
     /// class, or −1 when there is none (ignored, absent or out of range): then the label outputs are NaN.
     /// </summary>
+    public static RowStatisticsResult<T> Finalize<T, TReal>(
+        in SoftmaxRowState<T> state, T labelLogit, int label, in RowStatisticsParameters<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReal : struct, IReal<T> =>
+        Finalize<T, TReal>(
+            state,
+            labelLogit,
+            label,
+            parameters,
+            TReal.Log(state.SumExp),
+            TReal.Exp(state.Second - state.Max),
+            TReal.Exp(labelLogit - state.Max));
+
+    /// <summary>
+    /// <see cref="Finalize{T, TReal}(in SoftmaxRowState{T}, T, int, in RowStatisticsParameters{T})"/> with its three
+    /// transcendentals supplied, so a caller can evaluate them for many rows at once (the CPU backend: one SIMD vector
+    /// per group of rows instead of three calls into the C library per row). Only a valid row's values are read.
+    /// </summary>
+    /// <param name="state">The row's state.</param>
+    /// <param name="labelLogit">The label's logit (any value when <paramref name="label"/> is −1).</param>
+    /// <param name="label">The label's column, or −1.</param>
+    /// <param name="parameters">The launch's parameters.</param>
+    /// <param name="logSumExp"><c>ln s</c>.</param>
+    /// <param name="secondRatio"><c>e^(x₍₂₎ − x₍₁₎)</c>.</param>
+    /// <param name="labelRatio"><c>e^(x_y − x₍₁₎)</c> (read only when <paramref name="label"/> ≥ 0).</param>
     /// <remarks>Inlined into the CPU backend's row loop, which is compiled fully optimised once (no tier-0 calls).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RowStatisticsResult<T> Finalize<T, TReal>(
-        in SoftmaxRowState<T> state, T labelLogit, int label, in RowStatisticsParameters<T> parameters)
+        in SoftmaxRowState<T> state,
+        T labelLogit,
+        int label,
+        in RowStatisticsParameters<T> parameters,
+        T logSumExp,
+        T secondRatio,
+        T labelRatio)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TReal : struct, IReal<T>
     {
@@ -96,13 +127,11 @@ public static class RowStatistics
             return result;
         }
 
-        T s = state.SumExp;
-        T logS = TReal.Log(s);
-        T inverseS = T.One / s;
-        result.Lse = state.Max + logS;
-        result.Entropy = logS - state.SumShiftedExp * inverseS;
+        T inverseS = T.One / state.SumExp;
+        result.Lse = state.Max + logSumExp;
+        result.Entropy = logSumExp - state.SumShiftedExp * inverseS;
         result.Msp = inverseS;
-        result.ProbabilityMargin = (T.One - TReal.Exp(state.Second - state.Max)) * inverseS;
+        result.ProbabilityMargin = (T.One - secondRatio) * inverseS;
         result.LogitMargin = state.Max - state.Second;
         result.ArgMax = state.ArgMax;
         if (label < 0)
@@ -116,8 +145,8 @@ public static class RowStatistics
         }
 
         T shiftedLabel = labelLogit - state.Max;
-        T nll = logS - shiftedLabel;
-        T probability = TReal.Exp(shiftedLabel) * inverseS;
+        T nll = logSumExp - shiftedLabel;
+        T probability = labelRatio * inverseS;
         result.Nll = nll;
         result.Brier = T.One - (probability + probability) + state.SumExpSquared * inverseS * inverseS;
         result.Top1Correct = state.ArgMax == label ? T.One : T.Zero;

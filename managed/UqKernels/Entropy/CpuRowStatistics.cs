@@ -124,38 +124,82 @@ internal static unsafe class CpuRowStatistics
                     (long)columns * sizeof(TStorage));
             }
 
-            for (int row = start; row < end; row++)
+            // The transcendentals of a group of rows are evaluated together, one SIMD vector each, after the group's
+            // passes. Lanes of a short last group keep the previous group's (or these neutral) values.
+            int groupSize = Vector<T>.Count;
+            SoftmaxRowState<T>* states = stackalloc SoftmaxRowState<T>[groupSize];
+            int* groupLabels = stackalloc int[groupSize];
+            T* labelLogits = stackalloc T[groupSize];
+            T* sums = stackalloc T[groupSize];
+            T* secondShifts = stackalloc T[groupSize];
+            T* labelShifts = stackalloc T[groupSize];
+            new Span<T>(sums, groupSize).Fill(T.One);
+            new Span<T>(secondShifts, groupSize).Clear();
+            new Span<T>(labelShifts, groupSize).Clear();
+            for (int groupStart = start; groupStart < end; groupStart += groupSize)
             {
-                ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
-
-                ReadOnlySpan<T> values;
-                if (widen)
+                int groupEnd = Math.Min(groupStart + groupSize, end);
+                for (int row = groupStart; row < groupEnd; row++)
                 {
-                    Span<T> buffer = rowBuffer.AsSpan(0, columns);
-                    TWiden.Widen(stored, buffer);
-                    if (scaled)
+                    ReadOnlySpan<TStorage> stored = logits.Slice((int)(row * shape.RowStride), columns);
+
+                    ReadOnlySpan<T> values;
+                    if (widen)
                     {
-                        System.Numerics.Tensors.TensorPrimitives.Multiply(buffer, parameters.InverseTemperature, buffer);
+                        Span<T> buffer = rowBuffer.AsSpan(0, columns);
+                        TWiden.Widen(stored, buffer);
+                        if (scaled)
+                        {
+                            System.Numerics.Tensors.TensorPrimitives.Multiply(buffer, parameters.InverseTemperature, buffer);
+                        }
+
+                        values = buffer;
+                    }
+                    else
+                    {
+                        values = MemoryMarshal.Cast<TStorage, T>(stored);
                     }
 
-                    values = buffer;
-                }
-                else
-                {
-                    values = System.Runtime.InteropServices.MemoryMarshal.Cast<TStorage, T>(stored);
+                    int label = labels == null
+                        ? -1
+                        : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
+                    int aheadRow = Math.Min(row + RowsAhead, end - 1);
+                    void* ahead = aheadRow > row
+                        ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)(aheadRow * shape.RowStride)..]))
+                        : null;
+                    SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
+                        values, rankLabel ? label : -1, parameters.TopK, sumLogits, ahead);
+                    T labelLogit = label >= 0 ? values[label] : T.Zero;
+
+                    // The exponential's and the logarithm's domains: s ≥ 1 and shifts ≤ 0 on a valid row (its maximum
+                    // contributes 1 to s); an invalid row's lanes get neutral values and are not read.
+                    int lane = row - groupStart;
+                    bool valid = state.InvalidCount == 0 && state.SumExp != T.Zero;
+                    states[lane] = state;
+                    groupLabels[lane] = label;
+                    labelLogits[lane] = labelLogit;
+                    sums[lane] = valid ? state.SumExp : T.One;
+                    secondShifts[lane] = valid ? state.Second - state.Max : T.Zero;
+                    labelShifts[lane] = valid && label >= 0 ? labelLogit - state.Max : T.Zero;
                 }
 
-                int label = labels == null
-                    ? -1
-                    : RowStatistics.EffectiveLabel(labels[row], parameters.IgnoreIndex, columns);
-                int aheadRow = Math.Min(row + RowsAhead, end - 1);
-                void* ahead = aheadRow > row
-                    ? Unsafe.AsPointer(ref MemoryMarshal.GetReference(logits[(int)(aheadRow * shape.RowStride)..]))
-                    : null;
-                SoftmaxRowState<T> state = CpuSoftmaxRow.Build<T, TReal>(
-                    values, rankLabel ? label : -1, parameters.TopK, sumLogits, ahead);
-                T labelLogit = label >= 0 ? values[label] : T.Zero;
-                destinations.Write(row, RowStatistics.Finalize<T, TReal>(state, labelLogit, label, parameters));
+                Vector<T> logSumExp = SimdLog.LogOfPositive(Vector.Load(sums));
+                Vector<T> secondRatio = SimdExp.ExpOfNonPositive<T, TReal>(Vector.Load(secondShifts));
+                Vector<T> labelRatio = SimdExp.ExpOfNonPositive<T, TReal>(Vector.Load(labelShifts));
+                for (int row = groupStart; row < groupEnd; row++)
+                {
+                    int lane = row - groupStart;
+                    destinations.Write(
+                        row,
+                        RowStatistics.Finalize<T, TReal>(
+                            states[lane],
+                            labelLogits[lane],
+                            groupLabels[lane],
+                            parameters,
+                            logSumExp[lane],
+                            secondRatio[lane],
+                            labelRatio[lane]));
+                }
             }
         }
         finally
